@@ -1,0 +1,128 @@
+# The front door: every task a person runs is a target here. `make` lists them.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables
+MAKEFLAGS += --no-builtin-rules
+
+# Tool versions, pinned; tools live in .tools/ and reinstall when this file changes.
+UV_VERSION := 0.13.9
+PROTOC_GEN_GO_VERSION := v1.36.12
+PYTHON ?= python3
+
+TOOLS := $(CURDIR)/.tools
+UV := $(TOOLS)/uv/bin/uv
+VENV_BIN := $(CURDIR)/.venv/bin
+GO_COMPLETER := bin/go-completer
+GO_SOURCES := $(shell find go-completer -name '*.go' -not -name '*_test.go') go-completer/go.mod go-completer/go.sum
+
+# The demo's and the walkthrough's knobs.
+COMPLETER ?= python
+WORKFLOW_ID ?= async
+INPUT ?= Plain text input
+RESULT ?=
+TOKEN ?=
+DB_FILE ?=
+BENCH_ARGS ?=
+export COMPLETER INPUT DB_FILE
+
+.PHONY: help
+help: ## Describe the targets
+	@echo "Usage: make TARGET [VAR=value]"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: COMPLETER=python|go  WORKFLOW_ID=$(WORKFLOW_ID)  TOKEN=<hex>  RESULT=<text>  DB_FILE=<path>"
+
+.PHONY: install
+install: .venv/.installed $(GO_COMPLETER) ## Install uv, the Python workspace, the dev server, and build the Go completer
+
+$(UV): Makefile
+	rm -rf $(TOOLS)/uv
+	$(PYTHON) -m venv $(TOOLS)/uv
+	$(TOOLS)/uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $@
+
+.venv/.installed: $(UV) pyproject.toml uv.lock python-worker/pyproject.toml python-completer/pyproject.toml
+	# Compiled bytecode: without it every completer run compiles the SDK's sources again
+	# (PYTHONDONTWRITEBYTECODE is often set), which triples its start-up time.
+	$(UV) sync --locked --quiet --compile-bytecode
+	touch $@
+
+$(GO_COMPLETER): $(GO_SOURCES)
+	cd go-completer && go build -o ../$(GO_COMPLETER) .
+
+$(TOOLS)/bin/protoc-gen-go: Makefile
+	GOBIN=$(TOOLS)/bin go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+
+.PHONY: server
+server: .venv/.installed ## Run a dev server in the foreground (localhost:7233, Web UI :8233; DB_FILE=path keeps state)
+	scripts/server.sh
+
+.PHONY: worker
+worker: .venv/.installed ## Run the Python Worker in the foreground (prints each Activity's token line)
+	$(VENV_BIN)/python-worker
+
+.PHONY: start
+start: .venv/.installed ## Start the Workflow WORKFLOW_ID with INPUT and wait for its result
+	$(VENV_BIN)/python-starter --workflow-id "$(WORKFLOW_ID)" --input "$(INPUT)"
+
+.PHONY: complete
+complete: install ## Complete the Activity of TOKEN=<hex> with RESULT, using COMPLETER=python|go
+	@[[ -n "$(TOKEN)" ]] || { echo "error: pass TOKEN=<hex> from the Worker's token line" >&2; exit 2; }
+	@if [[ "$(COMPLETER)" == go ]]; then bin=$(GO_COMPLETER); else bin=$(VENV_BIN)/python-completer; fi; \
+	  printf '%s\n' "$(TOKEN)" | $$bin complete --tasktoken - --result "$(or $(RESULT),Completed by hand)"
+
+.PHONY: cancel
+cancel: .venv/.installed ## Request cancellation of Workflow WORKFLOW_ID (its Activity is then asked to cancel)
+	$(VENV_BIN)/temporal workflow cancel --workflow-id "$(WORKFLOW_ID)"
+
+.PHONY: run-all
+run-all: install ## Run the whole demo: server, Worker, Workflow, token piped to COMPLETER=python|go, result
+	scripts/run-all.sh
+
+.PHONY: test
+test: install lint checkgenerate bench-smoke ## Run every test: lint, generated-code check, Go tests, a small benchmark run, Python tests
+	cd go-completer && go test ./...
+	$(VENV_BIN)/pytest
+
+.PHONY: bench
+bench: install ## Measure the completers: one completion, bulk --batch, pending scale (BENCH_ARGS=... for options)
+	$(VENV_BIN)/python bench/run.py $(BENCH_ARGS)
+
+.PHONY: bench-smoke
+bench-smoke: install ## A small benchmark run (N=50, 3 runs) that checks the benchmark still works, timing nothing
+	$(VENV_BIN)/python bench/run.py --sizes 50 --runs 3 --pending 0,50 --results $(CURDIR)/.bench-smoke
+
+.PHONY: lint
+lint: .venv/.installed ## Lint: ruff check and format, mypy, gofmt, go vet
+	$(VENV_BIN)/ruff check .
+	$(VENV_BIN)/ruff format --check .
+	$(VENV_BIN)/mypy python-worker/src python-completer/src tests bench
+	@out=$$(cd go-completer && gofmt -l .); [[ -z "$$out" ]] || { echo "gofmt would change: $$out" >&2; exit 1; }
+	cd go-completer && go vet ./...
+
+.PHONY: fmt
+fmt: .venv/.installed ## Format the Python and Go code
+	$(VENV_BIN)/ruff check --fix .
+	$(VENV_BIN)/ruff format .
+	cd go-completer && gofmt -w .
+
+.PHONY: generate
+generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-token decoders from proto/
+	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
+	  --python_out=python-completer/src/async_completer/tasktokenpb \
+	  --pyi_out=python-completer/src/async_completer/tasktokenpb task_token.proto
+	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
+	  --plugin=protoc-gen-go=$(TOOLS)/bin/protoc-gen-go \
+	  --go_out=go-completer/internal/tasktokenpb --go_opt=paths=source_relative task_token.proto
+
+.PHONY: checkgenerate
+checkgenerate: generate ## Fail when the committed generated code is stale
+	@git diff --exit-code -- python-completer/src/async_completer/tasktokenpb go-completer/internal/tasktokenpb \
+	  || { echo "error: generated code is stale: run make generate and commit the result" >&2; exit 1; }
+
+.PHONY: clean
+clean: ## Remove what the Makefile built or installed (.venv, .tools, bin)
+	rm -rf .venv .tools bin .pytest_cache .mypy_cache .ruff_cache .bench-smoke

@@ -1,0 +1,240 @@
+"""make bench: starts its own dev server (in memory) and Worker, prepares pending Activities
+and measures, side by side, the Go completer, the Python completer, the `temporal` CLI and an
+in-process SDK loop. Writes bench/results/<UTC time>.{md,json,png} and latest.md.
+
+Exit code 0 when everything was measured, whether or not the targets were met; 1 when a
+measurement could not be taken (a program missing or failing), after writing the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import shutil
+import sys
+import time
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from temporalio.client import Client
+
+from bench import report
+from bench.measure import Bench, measure_bulk, measure_one_completion, measure_pending
+from bench.procs import BenchWorker, TokenLog, machine_facts
+from bench.report import Run
+from tests.harness import ROOT, DevServer
+
+T = TypeVar("T")
+RESULTS = ROOT / "bench" / "results"
+PHASES = ("one", "bulk", "pending")
+COMPLETERS = {
+    "go-completer": ROOT / "bin" / "go-completer",
+    "python-completer": ROOT / ".venv" / "bin" / "python-completer",
+}
+
+
+def numbers(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of whole numbers"
+        ) from None
+    if any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r} has a negative number")
+    return values
+
+
+def phases(text: str) -> list[str]:
+    chosen = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = [p for p in chosen if p not in PHASES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"phases are a comma-separated subset of {PHASES}")
+    return chosen
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description=(__doc__ or "").split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--sizes",
+        type=numbers,
+        default="100,1000,5000",
+        metavar="N,N",
+        help="bulk: pending Activities per program and size",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=20,
+        help="one completion: runs per program (p50 and p95 over them)",
+    )
+    parser.add_argument(
+        "--pending",
+        type=numbers,
+        default="0,1000,10000",
+        metavar="N,N",
+        help="pending scale: the levels at which the Worker is sampled",
+    )
+    parser.add_argument(
+        "--sample-seconds",
+        type=float,
+        default=5.0,
+        help="pending scale: how long the Worker is sampled at each level",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=32,
+        help="bulk: requests in flight (--batch --concurrency, and the SDK loop)",
+    )
+    parser.add_argument(
+        "--phases",
+        type=phases,
+        default=",".join(PHASES),
+        metavar="P,P",
+        help=f"which measurements to take, of {','.join(PHASES)}",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where reports go")
+    parser.add_argument(
+        "--keep-logs",
+        action="store_true",
+        help="keep the server's and Worker's logs (kept anyway on failure)",
+    )
+    for name, path in COMPLETERS.items():
+        parser.add_argument(
+            f"--{name}", type=Path, default=path, metavar="PATH", help=f"the {name} executable"
+        )
+    args = parser.parse_args(argv)
+    if args.runs < 1 or not 1 <= args.concurrency <= 1000:
+        parser.error("--runs must be at least 1, --concurrency from 1 to 1000")
+    return args
+
+
+async def measure(
+    args: argparse.Namespace,
+    stamp: str,
+    settings: dict[str, Any],
+    machine: dict[str, str],
+    worker: BenchWorker,
+    logs: Path,
+) -> Run:
+    client = await Client.connect(worker.address)
+    bench = Bench(
+        client=client,
+        address=worker.address,
+        worker=worker,
+        tokens=TokenLog(worker.log),
+        logs=logs,
+        stamp=stamp,
+        completers={"go-completer": args.go_completer, "python-completer": args.python_completer},
+        concurrency=args.concurrency,
+    )
+    run = Run(stamp, settings, machine, 0.0, None, [], [], bench.errors)
+
+    async def phase(name: str, measurement: Coroutine[Any, Any, T]) -> T | None:
+        # A phase that breaks (the Worker logs no tokens, the server stops answering) is
+        # reported and the next one is tried: the figures taken so far are still written.
+        print(name, flush=True)
+        try:
+            return await measurement
+        except Exception as err:
+            bench.errors.append(f"{name}: {type(err).__name__}: {err}")
+            return None
+
+    if "one" in args.phases:
+        run.one = await phase(
+            f"one completion, {args.runs} runs per program",
+            measure_one_completion(bench, args.runs),
+        )
+    if "bulk" in args.phases and args.sizes:
+        await phase(f"bulk, N = {settings['sizes']}", measure_bulk(bench, args.sizes, run.bulk))
+    # Pending scale last: its Activities stay pending until the server goes away.
+    if "pending" in args.phases and args.pending:
+        await phase(
+            f"pending scale, levels {settings['pending']}",
+            measure_pending(bench, args.pending, args.sample_seconds, run.pending),
+        )
+    return run
+
+
+def write_reports(run: Run, base: Path) -> str:
+    """Writes base.png, .md and .json; returns the Markdown. A chart that cannot be drawn
+    is reported, and never costs the figures of a long run."""
+    png: str | None = base.with_suffix(".png").name
+    try:
+        from bench import chart
+
+        chart.draw(run, base.with_suffix(".png"))
+    except Exception as err:
+        run.errors.append(f"chart not drawn: {type(err).__name__}: {err}")
+        png = None
+    text = report.markdown(run, png)
+    base.with_suffix(".md").write_text(text)
+    report.write_json(run, base.with_suffix(".json"))
+    return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if importlib.util.find_spec("matplotlib") is None:
+        # Found now rather than after the measuring: the chart is drawn last.
+        print(
+            "error: matplotlib is missing: run make install (it is a dev dependency)",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    began = time.perf_counter()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    results: Path = args.results
+    results.mkdir(parents=True, exist_ok=True)
+    logs = results / f"{stamp}.tmp"  # bench/results/*.tmp is ignored by git
+    # The Worker's log there holds every task token, and tokens are credentials.
+    logs.mkdir(mode=0o700)
+    machine = machine_facts()
+    settings: dict[str, Any] = {
+        "phases": ",".join(args.phases),
+        "sizes": ",".join(map(str, args.sizes)),
+        "runs": args.runs,
+        "pending": ",".join(map(str, args.pending)),
+        "sample_seconds": args.sample_seconds,
+        "concurrency": args.concurrency,
+        "go_completer": str(args.go_completer),
+        "python_completer": str(args.python_completer),
+    }
+    print(f"bench {stamp}: logs in {logs}", flush=True)
+    server = DevServer.start(logs / "dev-server.log")
+    worker: BenchWorker | None = None
+    try:
+        worker = BenchWorker(server.address, logs / "worker.log").start()
+        run = asyncio.run(measure(args, stamp, settings, machine, worker, logs))
+    finally:
+        if worker is not None:
+            worker.stop()
+        server.stop()
+    run.seconds = time.perf_counter() - began
+    run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+    text = write_reports(run, results / stamp)
+    (results / "latest.md").write_text(text)
+    print()
+    print(text, end="")
+    print(f"\nWritten: {results / stamp}.* and {results / 'latest.md'}", flush=True)
+    if run.errors:
+        print(
+            f"error: {len(run.errors)} measurement(s) not taken; logs kept in {logs}",
+            file=sys.stderr,
+        )
+    elif not args.keep_logs:
+        shutil.rmtree(logs)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # sdk-python#300: the interpreter can crash while shutting down after a client was used.
+    os._exit(1 if run.errors else 0)

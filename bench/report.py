@@ -1,0 +1,325 @@
+"""The run's figures as Markdown (with each target and whether it was met) and as JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.measure import SDK, BulkRun, OneCompletion, PendingLevel, percentile
+from bench.prepare import START_CONCURRENCY, Preparation
+
+# The issue's targets. Missing one never fails the run: the report says so.
+GO_P50_MS = 100.0
+PYTHON_P50_MS = 800.0
+STARTUP_P50_MS = 200.0
+BATCH_OF_CEILING = 0.90
+PYTHON_OF_GO = 0.80
+# "No steady growth": the Worker's RSS may move by GC and allocator noise, not more.
+RSS_GROWTH = 0.02
+
+
+@dataclass
+class Run:
+    """Everything one run measured, as written to the JSON file."""
+
+    stamp: str
+    settings: dict[str, Any]
+    machine: dict[str, str]
+    seconds: float
+    one: OneCompletion | None
+    bulk: list[BulkRun]
+    pending: list[PendingLevel]
+    errors: list[str]
+
+
+@dataclass
+class Target:
+    name: str
+    measured: str
+    met: bool | None  # None: not measured in this run
+
+
+def ms(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def growth(level: PendingLevel) -> float:
+    return (level.rss_kib[-1] - level.rss_kib[0]) / level.rss_kib[0] if level.rss_kib else 0.0
+
+
+def targets(run: Run) -> list[Target]:
+    found: list[Target] = []
+    if run.one is not None:
+        by_name = {t.program: t for t in [*run.one.completions, *run.one.startup]}
+        for program, what, limit in (
+            ("go-completer", "one completion, end to end", GO_P50_MS),
+            ("python-completer", "one completion, end to end", PYTHON_P50_MS),
+            ("python-completer --help", "wall time", STARTUP_P50_MS),
+            ("python-completer inspect", "wall time", STARTUP_P50_MS),
+        ):
+            timings = by_name.get(program)
+            value = timings.p50_ms if timings else None
+            found.append(
+                Target(
+                    f"{program}: {what}, p50 < {limit:.0f} ms",
+                    f"{ms(value)} ms",
+                    None if value is None else value < limit,
+                )
+            )
+    for size in sorted({r.size for r in run.bulk}):
+        rates = {r.program: r.per_second for r in run.bulk if r.size == size}
+        for program, reference, share in (
+            ("go-completer --batch", SDK, BATCH_OF_CEILING),
+            ("python-completer --batch", SDK, BATCH_OF_CEILING),
+            ("python-completer --batch", "go-completer --batch", PYTHON_OF_GO),
+        ):
+            value, base = rates.get(program), rates.get(reference)
+            ratio = value / base if value and base else None
+            found.append(
+                Target(
+                    f"bulk N={size}: {program} >= {share:.0%} of {reference} (completions/s)",
+                    "n/a" if ratio is None else f"{ratio:.0%} ({value:,.0f}/s vs {base:,.0f}/s)",
+                    None if ratio is None else ratio >= share,
+                )
+            )
+    if run.pending:
+        top = max(run.pending, key=lambda level: level.pending)
+        window = f"{top.seconds[-1]:.0f} s" if top.seconds else "the window"
+        found.append(
+            Target(
+                f"{top.pending} pending Activities: no Activity task slot held",
+                f"{max(top.slots_used, default=0)} used, "
+                f"{min(top.slots_available, default=0)} available",
+                bool(top.slots_used) and max(top.slots_used) == 0,
+            )
+        )
+        found.append(
+            Target(
+                f"{top.pending} pending Activities: Worker RSS grows <= {RSS_GROWTH:.0%} "
+                f"over {window}",
+                f"{growth(top):+.1%} ({top.rss_kib[0] / 1024:.0f} -> "
+                f"{top.rss_kib[-1] / 1024:.0f} MiB)"
+                if top.rss_kib
+                else "n/a",
+                bool(top.rss_kib) and growth(top) <= RSS_GROWTH,
+            )
+        )
+    return found
+
+
+def bulk_in_order(run: Run) -> list[BulkRun]:
+    """By size, the ceiling first, then the completers (they ran in turning order)."""
+    return sorted(run.bulk, key=lambda r: (r.size, r.program != SDK, r.program))
+
+
+def busy(run: Run) -> list[str]:
+    """A warning when other work competed for the cores: then the figures say more about
+    the machine than about the programs, and targets cannot be judged."""
+    cores = int(run.machine["cores"]) if run.machine["cores"].isdigit() else 1
+    loads = [
+        float(run.machine[key].split()[0])
+        for key in ("load average at start", "load average at end")
+        if run.machine.get(key)
+    ]
+    if max(loads, default=0.0) <= cores:
+        return []
+    return [
+        f"**Warning: the machine was busy** (1-minute load average up to {max(loads):.1f} on "
+        f"{cores} cores): other work competed with this run, so its figures are not fit for "
+        "judging the targets. Run it again on a quiet machine.",
+        "",
+    ]
+
+
+def preparations(run: Run) -> list[Preparation]:
+    found = [run.one.preparation] if run.one and run.one.preparation else []
+    found += [r.preparation for r in run.bulk]
+    found += [level.preparation for level in run.pending if level.preparation]
+    return found
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    """A Markdown table; align has one letter per column: l (text) or r (figures)."""
+    return [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def markdown(run: Run, chart: str | None) -> str:
+    m = run.machine
+    s = run.settings
+    prepared = sum(p.count for p in preparations(run))
+    preparing = sum(p.ready_seconds for p in preparations(run))
+    lines = [
+        f"# make bench, {run.stamp}",
+        "",
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']}, {m['os']}; "
+        f"Python {m['python']} (site-packages bytecode {m['python bytecode']}); {m['go']}; "
+        f"{m['temporal']}; load average {m['load average at start']} at start, "
+        f"{m.get('load average at end', 'n/a')} at end.",
+        "",
+        f"Settings: phases {s['phases']}; bulk sizes {s['sizes']}; {s['runs']} runs; "
+        f"pending levels {s['pending']}; concurrency {s['concurrency']}. "
+        f"Dev server in memory; one Python Worker. The whole run took {run.seconds:.0f} s.",
+        "",
+        f"Preparation: {prepared:,} pending Activities in {preparing:.0f} s in all "
+        f"({prepared / preparing if preparing else 0:,.0f}/s), each batch's Workflows started "
+        f"concurrently ({START_CONCURRENCY} in flight) on one client, until their token lines "
+        "were in the Worker's log.",
+        "",
+        *busy(run),
+        "## Targets",
+        "",
+        *table(
+            ["target", "measured", "met"],
+            [
+                [t.name, t.measured, {True: "yes", False: "**no**", None: "n/a"}[t.met]]
+                for t in targets(run)
+            ],
+            "lll",
+        ),
+    ]
+    if run.one is not None:
+        rows = []
+        for timings in [*run.one.completions, *run.one.startup]:
+            values = timings.end_to_end_ms
+            rows.append(
+                [
+                    timings.program,
+                    str(len(values)),
+                    ms(timings.p50_ms),
+                    ms(timings.p95_ms),
+                    ms(min(values, default=None)),
+                    ms(max(values, default=None)),
+                    ms(percentile(timings.process_ms, 0.5)),
+                    str(len(timings.errors)),
+                ]
+            )
+        lines += [
+            "",
+            "## One completion, whole process",
+            "",
+            "End to end: from starting the program until it has exited and the Workflow's "
+            "result is available (for --help and inspect: until it has exited). "
+            "Completers by token, `temporal` by IDs.",
+            "",
+            *table(
+                [
+                    *("program", "runs", "p50 ms", "p95 ms", "min ms", "max ms"),
+                    *("process p50 ms", "errors"),
+                ],
+                rows,
+                "lrrrrrrr",
+            ),
+        ]
+    if run.bulk:
+        rows = []
+        for r in bulk_in_order(run):
+            ceiling = next(
+                (c.per_second for c in run.bulk if c.size == r.size and c.program == SDK), None
+            )
+            share = r.per_second / ceiling if r.per_second and ceiling else None
+            rows.append(
+                [
+                    f"{r.size:,}",
+                    r.program,
+                    num(r.wall_seconds, 2),
+                    num(r.per_second, 0),
+                    "n/a" if share is None else f"{share:.0%}",
+                    num(r.last_close_seconds, 2),
+                    num(r.closed_per_second, 0),
+                    f"{r.preparation.ready_seconds:.1f} ({r.preparation.per_second:,.0f}/s)",
+                    r.error or "",
+                ]
+            )
+        lines += [
+            "",
+            "## Bulk",
+            "",
+            f"N pending Activities completed by token, at most {s['concurrency']} in flight. "
+            "Completions/s = N / the program's wall time (process start to exit, connecting "
+            "included; the SDK loop's client is already connected). Last close: from the same "
+            "start until the last Workflow closed (its close time on the server). Preparation: "
+            "starting the N Workflows concurrently until every token line was in the log.",
+            "",
+            *table(
+                [
+                    *("N", "program", "wall s", "completions/s", "of ceiling", "last close s"),
+                    *("closes/s", "preparation s", "error"),
+                ],
+                rows,
+                "rlrrrrrrl",
+            ),
+        ]
+    if run.pending:
+        rows = []
+        for level in run.pending:
+            rss = [kib / 1024 for kib in level.rss_kib]
+            prep = level.preparation
+            rows.append(
+                [
+                    f"{level.pending:,}",
+                    "" if prep is None else f"{prep.ready_seconds:.1f} ({prep.per_second:,.0f}/s)",
+                    " ".join(f"{v:.0f}" for v in rss),
+                    f"{growth(level):+.1%}",
+                    f"{max(level.slots_used, default=0)}",
+                    f"{min(level.slots_available, default=0)}",
+                ]
+            )
+        lines += [
+            "",
+            "## Pending Activities held by the Worker",
+            "",
+            f"Each level: pending Activities topped up, then {len(run.pending[0].rss_kib)} samples "
+            f"over {s['sample_seconds']} s of the Worker's RSS (/proc VmRSS) and of its Activity "
+            "task slots (its Prometheus metrics; max used, min available). Memory rising with "
+            "the level is the Worker's Workflow cache (1000 Workflows by default), not the "
+            "Activities.",
+            "",
+            *table(
+                [
+                    *("pending", "preparation s", "RSS samples MiB", "growth", "slots used"),
+                    "slots available",
+                ],
+                rows,
+                "rrrrrr",
+            ),
+        ]
+    if run.errors:
+        lines += ["", "## Not measured", "", *(f"- {e}" for e in run.errors)]
+    if chart:
+        lines += ["", f"![figures]({chart})"]
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # The derived figures too, so a reader of the JSON needs no formulas.
+        for name in ("per_second", "closed_per_second", "p50_ms", "p95_ms"):
+            if hasattr(value, name):
+                fields[name] = getattr(value, name)
+        return fields
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def write_json(run: Run, path: Path) -> None:
+    data = _plain(run)
+    data["targets"] = [dataclasses.asdict(t) for t in targets(run)]
+    path.write_text(json.dumps(data, indent=2) + "\n")

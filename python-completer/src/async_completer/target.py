@@ -1,0 +1,102 @@
+"""Which Activity a request is for: a task token, or Workflow ID plus Activity ID.
+
+Checked in two steps, so that every verb reports a missing target before its own missing
+options (`fail` with nothing else says "no Activity given", not "needs --reason"), and the
+token is decoded last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from async_completer.errors import UsageFailure
+from async_completer.tasktoken import parse_task_token, read_token_text
+
+_ON_THE_TOKEN_LINE = "it is on the token line in the Worker's log"
+NO_ACTIVITY = (
+    "no Activity given: pass --tasktoken HEX, or --workflow-id ID with --activity-id ID "
+    "(see --help)"
+)
+BOTH_GIVEN = "give either --tasktoken or --workflow-id with --activity-id, not both"
+NEEDS_ACTIVITY_ID = f"--workflow-id needs --activity-id too: {_ON_THE_TOKEN_LINE}"
+NEEDS_WORKFLOW_ID = f"--activity-id needs --workflow-id too: {_ON_THE_TOKEN_LINE}"
+NEEDS_REASON = "fail needs --reason TEXT: say why the Activity failed"
+BATCH_AND_TARGET = (
+    "give either --batch or an Activity (--tasktoken or --workflow-id with --activity-id), not both"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The Activity to complete, fail, heartbeat or cancel.
+
+    With a token, workflow_id, activity_id and attempt come from the decoded token and
+    only name the Activity in messages; the token alone is sent."""
+
+    task_token: bytes | None
+    workflow_id: str
+    activity_id: str
+    run_id: str | None = None
+    attempt: int | None = None
+
+    @property
+    def description(self) -> str:
+        """DESC of the contract."""
+        desc = f'Activity "{self.activity_id}" of Workflow "{self.workflow_id}"'
+        return desc if self.attempt is None else f"{desc} (attempt {self.attempt})"
+
+
+def check_target_options(
+    tasktoken: str | None, workflow_id: str | None, activity_id: str | None, run_id: str | None
+) -> None:
+    """Exactly one way of naming the Activity was given. --tasktoken counts as given
+    even when empty (its text is checked later, with its own message); an empty ID counts
+    as missing."""
+    by_ids = bool(workflow_id or activity_id or run_id)
+    if tasktoken is not None and by_ids:
+        raise UsageFailure(BOTH_GIVEN)
+    if tasktoken is not None:
+        return
+    if not by_ids:
+        raise UsageFailure(NO_ACTIVITY)
+    if not workflow_id:
+        raise UsageFailure(NEEDS_WORKFLOW_ID)
+    if not activity_id:
+        raise UsageFailure(NEEDS_ACTIVITY_ID)
+
+
+def check_batch_target(
+    tasktoken: str | None, workflow_id: str | None, activity_id: str | None, run_id: str | None
+) -> None:
+    """--batch names its Activities in the file: no target on the command line as well.
+    As for a single Activity, an empty ID counts as not given."""
+    if tasktoken is not None or workflow_id or activity_id or run_id:
+        raise UsageFailure(BATCH_AND_TARGET)
+
+
+def target_from_token(text: str) -> Target:
+    """The Target of a token's text (not `-`: the caller has read standard input)."""
+    token, task = parse_task_token(text)
+    return Target(
+        task_token=token,
+        workflow_id=task.workflow_id,
+        activity_id=task.activity_id,
+        attempt=task.attempt,
+    )
+
+
+def target_from_ids(workflow_id: str, activity_id: str, run_id: str | None) -> Target:
+    return Target(
+        task_token=None, workflow_id=workflow_id, activity_id=activity_id, run_id=run_id or None
+    )
+
+
+def resolve_target(
+    tasktoken: str | None, workflow_id: str | None, activity_id: str | None, run_id: str | None
+) -> Target:
+    """The Target, after check_target_options passed; decodes the token (reading standard
+    input for `-`)."""
+    if tasktoken is not None:
+        return target_from_token(read_token_text(tasktoken))
+    assert workflow_id and activity_id
+    return target_from_ids(workflow_id, activity_id, run_id)

@@ -1,0 +1,45 @@
+"""Names and settings that the Worker, the starter and the tests share.
+
+The names are the contract of ../../../../shared/DESIGN.md: the Go completer and the
+`temporal` CLI address the same task queue, Workflow type and Activity type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TASK_QUEUE = "async"
+WORKFLOW_TYPE = "Workflow"
+ACTIVITY_TYPE = "Activity"
+DEFAULT_WORKFLOW_ID = "async"
+DEFAULT_INPUT = "Plain text input"
+DEFAULT_ADDRESS = "localhost:7233"
+
+
+@dataclass
+class ActivitySettings:
+    """Per-run Activity options the starter may set (tests use them to see
+    heartbeats and retries in seconds). None keeps the exercise's behaviour."""
+
+    start_to_close_seconds: float = 300.0
+    heartbeat_timeout_seconds: float | None = None
+    maximum_attempts: int | None = None
+
+
+async def connect(
+    address: str | None = None, namespace: str | None = None, runtime: Any = None
+) -> Any:
+    """Connects the way every program of the project does: Temporal's environment
+    configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+    TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE), then the --address/--namespace flags on top."""
+    from temporalio.client import Client
+    from temporalio.envconfig import ClientConfig
+
+    config: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
+    config.setdefault("target_host", DEFAULT_ADDRESS)
+    if address:
+        config["target_host"] = address
+    if namespace:
+        config["namespace"] = namespace
+    return await Client.connect(**config, runtime=runtime)

@@ -1,0 +1,34 @@
+"""The Workflow: runs the Activity and returns whatever text its completer sent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from async_worker.activities import activity_fn
+    from async_worker.shared import WORKFLOW_TYPE, ActivitySettings
+
+
+@workflow.defn(name=WORKFLOW_TYPE)
+class Workflow:
+    @workflow.run
+    async def run(self, input: str, settings: ActivitySettings | None = None) -> str:
+        settings = settings or ActivitySettings()
+        heartbeat = settings.heartbeat_timeout_seconds
+        return await workflow.execute_activity(
+            activity_fn,
+            input,
+            start_to_close_timeout=timedelta(seconds=settings.start_to_close_seconds),
+            heartbeat_timeout=timedelta(seconds=heartbeat) if heartbeat else None,
+            retry_policy=(
+                RetryPolicy(maximum_attempts=settings.maximum_attempts)
+                if settings.maximum_attempts
+                else None
+            ),
+            # When the Workflow is cancelled, wait until a completer reports the Activity
+            # as cancelled, so the Workflow's history shows who stopped the work.
+            cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        )

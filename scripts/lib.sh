@@ -1,0 +1,72 @@
+# Shared shell helpers for the project's scripts. Source it; do not run it.
+#
+# Every background process a script starts is recorded with `remember_pid`, and one
+# cleanup, registered with `trap ... EXIT`, stops exactly those processes by their ID.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV_BIN="$ROOT/.venv/bin"
+TEMPORAL="$VENV_BIN/temporal"
+PIDS=()
+
+say() { printf '%s\n' "$*"; }
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+remember_pid() { PIDS+=("$1"); }
+
+# Stops what this script started, newest first: TERM, a bounded wait, then KILL.
+stop_remembered() {
+  local i pid
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${PIDS[i]}
+    kill "$pid" 2>/dev/null || :
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || :
+    wait "$pid" 2>/dev/null || :
+  done
+  PIDS=()
+}
+
+# Prints a TCP port that was free a moment ago on the loopback interface.
+free_port() {
+  "$VENV_BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until the Temporal server at $1 answers its health check, at most $2 tries.
+wait_for_server() {
+  local address=$1 tries=${2:-100} i
+  for ((i = 1; i <= tries; i++)); do
+    if "$TEMPORAL" operator cluster health --address "$address" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "Timed out waiting for the Temporal server at $address, tried $tries times"
+}
+
+# Waits until file $1 has a line matching the extended regex $2, at most $3 tries of 0.1 s;
+# prints the last such line. $4 names what is awaited, for the timeout message.
+wait_for_line() {
+  local file=$1 pattern=$2 tries=$3 what=$4 i line
+  for ((i = 1; i <= tries; i++)); do
+    line=$(grep -E -- "$pattern" "$file" 2>/dev/null | tail -n 1) || :
+    if [[ -n $line ]]; then
+      printf '%s\n' "$line"
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "Timed out waiting for $what in $file, tried $tries times"
+}
+
+# Starts a dev server in the background on a free port with its log in $1; sets ADDRESS.
+# Extra arguments go to `temporal server start-dev`.
+start_dev_server() {
+  local log=$1 port
+  shift
+  port=$(free_port)
+  "$TEMPORAL" server start-dev --ip 127.0.0.1 --port "$port" --log-level warn "$@" >"$log" 2>&1 &
+  remember_pid $!
+  ADDRESS="127.0.0.1:$port"
+  wait_for_server "$ADDRESS"
+}

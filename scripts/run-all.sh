@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The whole demo in one process tree: a dev server (unless TEMPORAL_ADDRESS is set), the
+# Python Worker, one Workflow, its token piped from the Worker's log to a completer, and
+# the Workflow's result. Stops everything it started on every way out, Ctrl-C included.
+#
+#   scripts/run-all.sh                  # the Python completer
+#   COMPLETER=go scripts/run-all.sh     # the Go completer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+COMPLETER=${COMPLETER:-python}
+INPUT=${INPUT:-Plain text input}
+case $COMPLETER in
+  python) completer_bin=.venv/bin/python-completer; completer_name="the Python completer" ;;
+  go) completer_bin=bin/go-completer; completer_name="the Go completer" ;;
+  *) die "COMPLETER must be python or go, not \"$COMPLETER\"" ;;
+esac
+RESULT=${RESULT:-Completed by $completer_name}
+[[ -x $completer_bin ]] || die "$completer_bin is missing: run make install"
+
+# Logs hold task tokens, which are credentials: mktemp -d makes a folder only we can read.
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/async-run-all.XXXXXX")
+trap stop_remembered EXIT
+# To standard error: a step may have standard output redirected when Ctrl-C arrives.
+trap 'printf "\nInterrupted: stopping what this demo started\n" >&2; exit 130' INT TERM
+
+step "1. A Temporal server"
+if [[ -n ${TEMPORAL_ADDRESS:-} ]]; then
+  ADDRESS=$TEMPORAL_ADDRESS
+  wait_for_server "$ADDRESS" 50
+  say "Using the server at $ADDRESS (from TEMPORAL_ADDRESS)"
+  started_server=no
+else
+  start_dev_server "$run_dir/server.log" --headless
+  started_server=yes
+  say "Started a dev server at $ADDRESS"
+fi
+export TEMPORAL_ADDRESS=$ADDRESS
+
+step "2. The Python Worker (Workflow and Activity on task queue \"async\")"
+.venv/bin/python-worker >"$run_dir/worker.log" 2>"$run_dir/worker.err" &
+remember_pid $!
+wait_for_line "$run_dir/worker.log" '^Worker started' 200 "the Worker to start" >/dev/null
+say "Worker running, log: $run_dir/worker.log"
+
+step "3. Start the Workflow"
+workflow_id="async-$(date +%Y%m%d-%H%M%S)-$RANDOM"
+.venv/bin/python-starter --workflow-id "$workflow_id" --input "$INPUT" >"$run_dir/starter.log" 2>&1 &
+starter_pid=$!
+remember_pid "$starter_pid"
+wait_for_line "$run_dir/starter.log" '^Started Workflow' 200 "the Workflow to start"
+
+step "4. The Activity logs its task token and returns \"result pending\""
+line=$(wait_for_line "$run_dir/worker.log" "workflow_id=$workflow_id .*taskToken=" 300 \
+  "the token line of Workflow $workflow_id")
+token=${line##*taskToken=}
+say "Worker: ${line%%taskToken=*}taskToken=${token:0:16}…${token: -8} ($((${#token} / 2)) bytes)"
+say "(the token is a credential: the full line is in the Worker's log only)"
+
+step "5. ${completer_name^} completes the Activity with that token"
+say "\$ $completer_bin complete --tasktoken - --result \"$RESULT\"   (token on standard input)"
+printf '%s\n' "$token" | "$completer_bin" complete --tasktoken - --result "$RESULT"
+
+step "6. The Workflow's result"
+wait_for_line "$run_dir/starter.log" '^Workflow result: ' 300 "the Workflow's result"
+if [[ $started_server == yes ]]; then
+  say "The demo's server stops with it. To browse the Workflow in the Web UI, run make server in"
+  say "another terminal, then TEMPORAL_ADDRESS=localhost:7233 make run-all, and open the printed link."
+else
+  say "Web UI (of a dev server): http://${ADDRESS%:*}:$((${ADDRESS##*:} + 1000))/namespaces/default/workflows/$workflow_id"
+fi
+say "Done. Logs: $run_dir"

@@ -1,0 +1,61 @@
+"""The starter as a person runs it, and its main() with an injected client."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from typing import Any
+
+from async_worker.starter import main, parse_args
+
+from tests.conftest import Demo
+from tests.harness import VENV_BIN, clean_env, unique_id
+
+
+def start(address: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(VENV_BIN / "python-starter"), *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(address),
+        timeout=60,
+    )
+
+
+def test_starting_a_running_workflow_id_again_is_a_one_line_error(demo: Demo) -> None:
+    workflow_id = unique_id("wf")
+    first = start(demo.server.address, "--workflow-id", workflow_id, "--no-wait")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith(f"Started Workflow: workflow_id={workflow_id} run_id=")
+
+    second = start(demo.server.address, "--workflow-id", workflow_id, "--no-wait")
+    assert second.returncode == 1
+    assert second.stderr == (
+        f'error: a Workflow with ID "{workflow_id}" is already running: pass another '
+        "--workflow-id, or finish that one first (complete its Activity, or make cancel "
+        f"WORKFLOW_ID={workflow_id})\n"
+    )
+    # Leave nothing pending for later tests to trip over.
+    assert (
+        demo.run("go", "complete", "--workflow-id", workflow_id, "--activity-id", "1").returncode
+        == 0
+    )
+
+
+def test_main_waits_for_and_returns_the_result(demo: Demo, capsys: Any) -> None:
+    workflow_id = unique_id("wf")
+    args = parse_args(["--workflow-id", workflow_id, "--input", "hello"])
+
+    async def start_and_complete() -> str | None:
+        task = asyncio.create_task(main(args, demo.client))
+        line = await asyncio.to_thread(demo.worker.wait_for_token, workflow_id)
+        run = await asyncio.to_thread(
+            demo.run, "python", "--tasktoken", line.token, "--result", "from the test"
+        )
+        assert run.returncode == 0, run.stderr
+        return await task
+
+    assert demo.loop.run(start_and_complete()) == "from the test"
+    out = capsys.readouterr().out
+    assert f"Started Workflow: workflow_id={workflow_id} run_id=" in out
+    assert "Workflow result: from the test\n" in out
