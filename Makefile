@@ -44,9 +44,9 @@ $(UV): Makefile
 	$(TOOLS)/uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	touch $@
 
+# Compiled bytecode: without it every completer run compiles the SDK's sources again
+# (PYTHONDONTWRITEBYTECODE is often set), which triples its start-up time.
 .venv/.installed: $(UV) pyproject.toml uv.lock python-worker/pyproject.toml python-completer/pyproject.toml
-	# Compiled bytecode: without it every completer run compiles the SDK's sources again
-	# (PYTHONDONTWRITEBYTECODE is often set), which triples its start-up time.
 	$(UV) sync --locked --quiet --compile-bytecode
 	touch $@
 

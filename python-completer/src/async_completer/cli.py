@@ -524,21 +524,7 @@ def heartbeat(
     rpc_timeout: str,
 ) -> None:
     """Records a heartbeat; exits 5 when the server asks the Activity to cancel."""
-    connection, _ = _check_options(
-        ctx,
-        tasktoken=tasktoken,
-        workflow_id=workflow_id,
-        activity_id=activity_id,
-        run_id=run_id,
-        rpc_timeout=rpc_timeout,
-        address=address,
-        namespace=namespace,
-    )
-    target = resolve_target(tasktoken, workflow_id, activity_id, run_id)
-    from async_completer import operations
-
-    operations.heartbeat(target, connection, details)
-    write_line(f"Recorded a heartbeat for {target.description}")
+    _send_details(ctx, "heartbeat", details, **_target_and_connection(locals()))
 
 
 @cli.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
@@ -558,21 +544,38 @@ def cancel(
     rpc_timeout: str,
 ) -> None:
     """Reports the Activity as cancelled (only after a cancellation was requested)."""
-    connection, _ = _check_options(
-        ctx,
-        tasktoken=tasktoken,
-        workflow_id=workflow_id,
-        activity_id=activity_id,
-        run_id=run_id,
-        rpc_timeout=rpc_timeout,
-        address=address,
-        namespace=namespace,
+    _send_details(ctx, "cancel", details, **_target_and_connection(locals()))
+
+
+_TARGET_AND_CONNECTION = (
+    "tasktoken",
+    "workflow_id",
+    "activity_id",
+    "run_id",
+    "rpc_timeout",
+    "address",
+    "namespace",
+)
+
+
+def _target_and_connection(options: dict[str, Any]) -> dict[str, Any]:
+    return {name: options[name] for name in _TARGET_AND_CONNECTION}
+
+
+def _send_details(ctx: click.Context, verb: str, details: str | None, **options: Any) -> None:
+    """heartbeat and cancel: the same checks, one request with optional details."""
+    connection, _ = _check_options(ctx, **options)
+    target = resolve_target(
+        options["tasktoken"], options["workflow_id"], options["activity_id"], options["run_id"]
     )
-    target = resolve_target(tasktoken, workflow_id, activity_id, run_id)
     from async_completer import operations
 
-    operations.cancel(target, connection, details)
-    write_line(f"Reported {target.description} as cancelled")
+    if verb == "heartbeat":
+        operations.heartbeat(target, connection, details)
+        write_line(f"Recorded a heartbeat for {target.description}")
+    else:
+        operations.cancel(target, connection, details)
+        write_line(f"Reported {target.description} as cancelled")
 
 
 @cli.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
