@@ -9,7 +9,7 @@ from typing import Any
 from async_worker.starter import main, parse_args
 
 from tests.conftest import Demo
-from tests.harness import VENV_BIN, clean_env, unique_id
+from tests.harness import VENV_BIN, clean_env, free_port, unique_id
 
 
 def start(address: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -59,3 +59,24 @@ def test_main_waits_for_and_returns_the_result(demo: Demo, capsys: Any) -> None:
     out = capsys.readouterr().out
     assert f"Started Workflow: workflow_id={workflow_id} run_id=" in out
     assert "Workflow result: from the test\n" in out
+
+
+def test_an_unreachable_server_is_one_line_that_says_what_to_do() -> None:
+    address = f"127.0.0.1:{free_port()}"  # nothing listens here
+    for program, code, prefix in [
+        ("python-starter", 4, "error: "),
+        ("python-worker", 1, "error: the Worker could not start: "),
+    ]:
+        run = subprocess.run(
+            [str(VENV_BIN / program)],
+            capture_output=True,
+            text=True,
+            env=clean_env(address),
+            timeout=60,
+        )
+        assert run.returncode == code, run.stderr
+        assert run.stderr.startswith(
+            f"{prefix}could not reach the Temporal server at {address}: start one with make "
+            "server, or point TEMPORAL_ADDRESS or --address at yours ("
+        )
+        assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr

@@ -27,6 +27,10 @@ class ActivitySettings:
     maximum_attempts: int | None = None
 
 
+class ServerUnreachable(Exception):
+    """Connecting failed; the message says where and what to do."""
+
+
 async def connect(
     address: str | None = None, namespace: str | None = None, runtime: Any = None
 ) -> Any:
@@ -42,4 +46,10 @@ async def connect(
         config["target_host"] = address
     if namespace:
         config["namespace"] = namespace
-    return await Client.connect(**config, runtime=runtime)
+    try:
+        return await Client.connect(**config, runtime=runtime)
+    except RuntimeError as err:
+        raise ServerUnreachable(
+            f"could not reach the Temporal server at {config['target_host']}: start one with "
+            f"make server, or point TEMPORAL_ADDRESS or --address at yours ({err})"
+        ) from err

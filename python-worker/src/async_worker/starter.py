@@ -19,6 +19,7 @@ from async_worker.shared import (
     TASK_QUEUE,
     WORKFLOW_TYPE,
     ActivitySettings,
+    ServerUnreachable,
     connect,
 )
 
@@ -107,8 +108,8 @@ def run() -> None:
     except StarterError as err:
         print(f"error: {err}", file=sys.stderr)
         code = 1
-    except RuntimeError as err:
-        print(f"error: could not reach the Temporal server: {err}", file=sys.stderr)
+    except ServerUnreachable as err:
+        print(f"error: {err}", file=sys.stderr)
         code = 4
     except KeyboardInterrupt:
         code = 130

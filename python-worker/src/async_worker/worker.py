@@ -20,7 +20,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from async_worker.activities import activity_fn, token_logger
-from async_worker.shared import TASK_QUEUE, connect
+from async_worker.shared import TASK_QUEUE, ServerUnreachable, connect
 from async_worker.workflows import Workflow
 
 
@@ -84,7 +84,7 @@ def run() -> None:
     configure_logging()
     try:
         asyncio.run(main(args.address, args.namespace, args.task_queue, args.metrics_bind))
-    except RuntimeError as err:
+    except ServerUnreachable as err:
         print(f"error: the Worker could not start: {err}", file=sys.stderr, flush=True)
         os._exit(1)
     sys.stdout.flush()
