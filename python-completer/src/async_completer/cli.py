@@ -33,6 +33,7 @@ from async_completer.files import read_batch_file, read_result_file
 from async_completer.target import (
     NEEDS_REASON,
     NO_ACTIVITY,
+    Target,
     check_batch_target,
     check_target_options,
     resolve_target,
@@ -524,7 +525,13 @@ def heartbeat(
     rpc_timeout: str,
 ) -> None:
     """Records a heartbeat; exits 5 when the server asks the Activity to cancel."""
-    _send_details(ctx, "heartbeat", details, **_target_and_connection(locals()))
+    target, connection = _single_target(
+        ctx, tasktoken, workflow_id, activity_id, run_id, rpc_timeout, address, namespace
+    )
+    from async_completer import operations
+
+    operations.heartbeat(target, connection, details)
+    write_line(f"Recorded a heartbeat for {target.description}")
 
 
 @cli.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
@@ -544,38 +551,37 @@ def cancel(
     rpc_timeout: str,
 ) -> None:
     """Reports the Activity as cancelled (only after a cancellation was requested)."""
-    _send_details(ctx, "cancel", details, **_target_and_connection(locals()))
-
-
-_TARGET_AND_CONNECTION = (
-    "tasktoken",
-    "workflow_id",
-    "activity_id",
-    "run_id",
-    "rpc_timeout",
-    "address",
-    "namespace",
-)
-
-
-def _target_and_connection(options: dict[str, Any]) -> dict[str, Any]:
-    return {name: options[name] for name in _TARGET_AND_CONNECTION}
-
-
-def _send_details(ctx: click.Context, verb: str, details: str | None, **options: Any) -> None:
-    """heartbeat and cancel: the same checks, one request with optional details."""
-    connection, _ = _check_options(ctx, **options)
-    target = resolve_target(
-        options["tasktoken"], options["workflow_id"], options["activity_id"], options["run_id"]
+    target, connection = _single_target(
+        ctx, tasktoken, workflow_id, activity_id, run_id, rpc_timeout, address, namespace
     )
     from async_completer import operations
 
-    if verb == "heartbeat":
-        operations.heartbeat(target, connection, details)
-        write_line(f"Recorded a heartbeat for {target.description}")
-    else:
-        operations.cancel(target, connection, details)
-        write_line(f"Reported {target.description} as cancelled")
+    operations.cancel(target, connection, details)
+    write_line(f"Reported {target.description} as cancelled")
+
+
+def _single_target(
+    ctx: click.Context,
+    tasktoken: str | None,
+    workflow_id: str | None,
+    activity_id: str | None,
+    run_id: str | None,
+    rpc_timeout: str,
+    address: str | None,
+    namespace: str | None,
+) -> tuple[Target, Connection]:
+    """The checks of a verb that addresses one Activity (no batch), then its target."""
+    connection, _ = _check_options(
+        ctx,
+        tasktoken=tasktoken,
+        workflow_id=workflow_id,
+        activity_id=activity_id,
+        run_id=run_id,
+        rpc_timeout=rpc_timeout,
+        address=address,
+        namespace=namespace,
+    )
+    return resolve_target(tasktoken, workflow_id, activity_id, run_id), connection
 
 
 @cli.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
