@@ -4,17 +4,13 @@
 package main
 
 import (
-	"io"
 	"os"
 
-	"google.golang.org/grpc/grpclog"
-
 	"github.com/async-completion/go-completer/internal/cli"
+	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 func main() {
-	// gRPC logs connection errors to standard error by itself; the completer's
-	// only line there must be its own "error: " line.
-	grpclog.SetLoggerV2(grpclog.NewLoggerV2(io.Discard, io.Discard, io.Discard))
+	temporalconn.SilenceGRPC()
 	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -3,11 +3,13 @@ package cli
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // The verbs of the completer.
@@ -17,18 +19,6 @@ const (
 	verbHeartbeat = "heartbeat"
 	verbCancel    = "cancel"
 	verbInspect   = "inspect"
-)
-
-// Messages of the CLI page for arguments that cannot be used.
-const (
-	msgNoActivity       = "no Activity given: pass --tasktoken HEX, or --workflow-id ID with --activity-id ID (see --help)"
-	msgTokenAndIDs      = "give either --tasktoken or --workflow-id with --activity-id, not both"
-	msgWorkflowIDAlone  = "--workflow-id needs --activity-id too: it is on the token line in the Worker's log"
-	msgActivityIDAlone  = "--activity-id needs --workflow-id too: it is on the token line in the Worker's log"
-	msgFailNeedsReason  = "fail needs --reason TEXT: say why the Activity failed"
-	msgInspectNeedToken = "inspect needs --tasktoken HEX: it decodes a token offline and contacts no server"
-	msgBatchAndTarget   = "give either --batch or an Activity (--tasktoken or --workflow-id with --activity-id), not both"
-	msgResultAndFile    = "give either --result or --result-file, not both"
 )
 
 // DefaultConcurrency is the --concurrency of a batch when none is given, and
@@ -83,12 +73,6 @@ type command struct {
 	concurrency     int
 }
 
-// byIDs reports whether the command addresses the Activity by its IDs rather
-// than by a token.
-func (c *command) byIDs() bool {
-	return !c.taskToken.set
-}
-
 // flagSet builds the options that verb takes, and only those: any other option
 // is unknown to it.
 func (c *command) flagSet(verb string) *flag.FlagSet {
@@ -133,7 +117,7 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 // standard input.
 func parseArgs(args []string) (*command, error) {
 	if len(args) == 0 {
-		return nil, usageError(msgNoActivity)
+		return nil, lines.NoActivity()
 	}
 	verb := verbComplete
 	if !strings.HasPrefix(args[0], "-") {
@@ -142,7 +126,7 @@ func parseArgs(args []string) (*command, error) {
 		switch verb {
 		case verbComplete, verbFail, verbHeartbeat, verbCancel, verbInspect:
 		default:
-			return nil, usageError(fmt.Sprintf("unknown command \"%s\": use complete, fail, heartbeat, cancel or inspect (see --help)", shorten(verb)))
+			return nil, lines.UnknownCommand(verb)
 		}
 	}
 
@@ -153,22 +137,22 @@ func parseArgs(args []string) (*command, error) {
 			c.help = true
 			return c, nil
 		}
-		return nil, usageError(flagErrorMessage(err))
+		return nil, flagError(err)
 	}
 	if rest := fs.Args(); len(rest) > 0 {
-		return nil, usageError(fmt.Sprintf("unexpected argument \"%s\": options take the form --name VALUE (see --help)", shorten(rest[0])))
+		return nil, lines.UnexpectedArgument(rest[0])
 	}
 
 	if verb != verbInspect {
 		timeout, err := ParseRPCTimeout(c.rpcTimeoutText)
 		if err != nil {
-			return nil, usageError(fmt.Sprintf("--rpc-timeout \"%s\" is not a duration: use for example 10s, 500ms or 1m", c.rpcTimeoutText))
+			return nil, lines.BadRPCTimeout(c.rpcTimeoutText)
 		}
 		c.rpcTimeout = timeout
 	}
 	concurrency, ok := parseConcurrency(c.concurrencyText)
 	if !ok {
-		return nil, usageError(fmt.Sprintf("--concurrency \"%s\" must be a whole number from 1 to %d", c.concurrencyText, maxConcurrency))
+		return nil, lines.BadConcurrency(c.concurrencyText, maxConcurrency)
 	}
 	c.concurrency = concurrency
 
@@ -178,10 +162,10 @@ func parseArgs(args []string) (*command, error) {
 	// In a batch each job may bring its own reason; a job left without one is
 	// reported as malformed.
 	if verb == verbFail && c.reason == "" && !c.batch.set {
-		return nil, usageError(msgFailNeedsReason)
+		return nil, lines.FailNeedsReason()
 	}
 	if c.resultFlag.set && c.resultFile.set {
-		return nil, usageError(msgResultAndFile)
+		return nil, lines.ResultAndFile()
 	}
 	c.result = c.resultFlag.value
 	return c, nil
@@ -200,65 +184,30 @@ func parseConcurrency(text string) (int, bool) {
 	return n, true
 }
 
-// checkTarget checks that the command names one Activity: by token, or by
-// Workflow ID and Activity ID.
-func (c *command) checkTarget() error {
-	hasToken := c.taskToken.set
-	hasWorkflowID := c.workflowID != ""
-	hasOtherID := c.activityID != "" || c.runID != ""
-	if c.batch.set {
-		if hasToken || hasWorkflowID || hasOtherID {
-			return usageError(msgBatchAndTarget)
-		}
-		return nil
-	}
-	switch {
-	case c.verb == verbInspect && !hasToken:
-		return usageError(msgInspectNeedToken)
-	case !hasToken && !hasWorkflowID && !hasOtherID:
-		return usageError(msgNoActivity)
-	case hasToken && (hasWorkflowID || hasOtherID):
-		return usageError(msgTokenAndIDs)
-	case hasWorkflowID && c.activityID == "":
-		return usageError(msgWorkflowIDAlone)
-	case !hasToken && !hasWorkflowID:
-		return usageError(msgActivityIDAlone)
-	}
-	return nil
-}
-
-// flagErrorMessage turns an error of the flag package into the CLI page's
-// message. The flag package reports errors as text only; the prefixes below
-// are its messages (go/src/flag/flag.go), and the tests pin each of them.
-func flagErrorMessage(err error) string {
+// flagError turns an error of the flag package into the CLI page's line. The
+// flag package reports errors as text only; the prefixes below are its
+// messages (go/src/flag/flag.go), and the tests pin each of them.
+func flagError(err error) *lines.Failure {
 	text := err.Error()
 	if name, ok := strings.CutPrefix(text, "flag provided but not defined: "); ok {
-		return unknownOption(name)
+		return lines.UnknownOption(strings.TrimLeft(name, "-"))
 	}
 	if name, ok := strings.CutPrefix(text, "flag needs an argument: "); ok {
-		return fmt.Sprintf("option \"--%s\" needs a value", strings.TrimLeft(name, "-"))
+		return lines.NeedsValue(strings.TrimLeft(name, "-"))
 	}
 	if arg, ok := strings.CutPrefix(text, "bad flag syntax: "); ok {
 		name, _, _ := strings.Cut(arg, "=")
-		return unknownOption(name)
+		return lines.UnknownOption(strings.TrimLeft(name, "-"))
 	}
 	if strings.HasPrefix(text, "invalid boolean value ") {
 		// --retryable is the only switch, and takes no value but true or false.
-		return "option \"--retryable\" does not take a value"
+		return lines.SwitchTakesNoValue("retryable")
 	}
-	return text
+	// Unreachable with the options above; a usage error all the same.
+	return &lines.Failure{Code: lines.ExitUsage, Message: lines.OneLine(text)}
 }
 
-func unknownOption(name string) string {
-	return fmt.Sprintf("unknown option \"--%s\": see --help", strings.TrimLeft(name, "-"))
-}
-
-// shorten keeps an argument that is echoed back in an error message short: it
-// may be a task token pasted in the wrong place, and a token is never printed.
-func shorten(arg string) string {
-	runes := []rune(arg)
-	if len(runes) <= 16 {
-		return arg
-	}
-	return string(runes[:8]) + "…"
+// connectionFlags are the command's options for package temporalconn.
+func (c *command) connectionFlags() temporalconn.Flags {
+	return temporalconn.Flags{Address: c.address, Namespace: c.namespace, RPCTimeout: c.rpcTimeout}
 }

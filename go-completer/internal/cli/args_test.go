@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/async-completion/go-completer/internal/lines"
 )
 
 func TestParseArgsUsageErrors(t *testing.T) {
@@ -97,12 +99,12 @@ func TestParseArgsUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd, err := parseArgs(tt.args)
-			var exitErr *ExitError
+			var exitErr *lines.Failure
 			if !errors.As(err, &exitErr) {
 				t.Fatalf("parseArgs(%q) = %+v, %v; want a usage error", tt.args, cmd, err)
 			}
-			if exitErr.Code != ExitUsage {
-				t.Errorf("exit code %d, want %d", exitErr.Code, ExitUsage)
+			if exitErr.Code != lines.ExitUsage {
+				t.Errorf("exit code %d, want %d", exitErr.Code, lines.ExitUsage)
 			}
 			if exitErr.Message != tt.want {
 				t.Errorf("message\n got: %s\nwant: %s", exitErr.Message, tt.want)

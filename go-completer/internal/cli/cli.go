@@ -2,20 +2,24 @@
 // heartbeats or cancels an Activity that the Worker left to complete
 // asynchronously, or decodes its task token offline. docs/completer-cli.md is
 // its specification, word for word; the Python completer follows the same page.
+//
+// args.go is the grammar, one file per verb does the verb's work, send.go
+// sends one request and maps its error; every line printed comes from package
+// lines.
 package cli
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/async-completion/go-completer/internal/tasktoken"
+	"go.temporal.io/sdk/client"
+	"golang.org/x/term"
+
+	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // Run runs the completer with args (without the program name) and returns the
@@ -24,6 +28,23 @@ import (
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	r := &runner{stdin: stdin, stdout: stdout, stderr: stderr, dial: dialTemporal, progress: isTerminal(stderr)}
 	return r.run(args)
+}
+
+// temporalClient is the part of client.Client the completer uses.
+type temporalClient interface {
+	activityClient
+	Close()
+}
+
+// dialFunc connects to a Temporal server. Tests replace it with a fake.
+type dialFunc func(ctx context.Context, options client.Options) (temporalClient, error)
+
+func dialTemporal(ctx context.Context, options client.Options) (temporalClient, error) {
+	c, err := temporalconn.Dial(ctx, options)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 type runner struct {
@@ -40,18 +61,19 @@ func (r *runner) run(args []string) (code int) {
 	// No input may end in a panic's trace; a bug still ends in one error line.
 	defer func() {
 		if recovered := recover(); recovered != nil {
-			fmt.Fprintln(r.stderr, "error: "+oneLine(fmt.Sprintf("internal error: %v", recovered)))
-			code = ExitFailure
+			code = r.fail(lines.InternalError(recovered))
 		}
 	}()
-
 	if err := r.execute(args); err != nil {
-		exitErr := &ExitError{Code: ExitFailure, Message: oneLine(err.Error())}
-		errors.As(err, &exitErr)
-		fmt.Fprintln(r.stderr, "error: "+exitErr.Message)
-		return exitErr.Code
+		return r.fail(lines.AsFailure(err))
 	}
-	return ExitOK
+	return lines.ExitOK
+}
+
+// fail prints the failure's one line and returns its exit code.
+func (r *runner) fail(failure *lines.Failure) int {
+	fmt.Fprintln(r.stderr, lines.Prefix+failure.Message)
+	return failure.Code
 }
 
 func (r *runner) execute(args []string) error {
@@ -59,113 +81,69 @@ func (r *runner) execute(args []string) error {
 	if err != nil {
 		return err
 	}
-	if cmd.help {
-		_, err := io.WriteString(r.stdout, helpText(cmd.verb, len(args) > 0 && strings.HasPrefix(args[0], "-")))
+	switch {
+	case cmd.help:
+		_, err := io.WriteString(r.stdout, lines.Help(cmd.verb, len(args) > 0 && strings.HasPrefix(args[0], "-")))
 		return err
-	}
-	if cmd.batch.set {
+	case cmd.verb == verbInspect:
+		return r.inspect(cmd)
+	case cmd.batch.set:
 		return r.runBatch(cmd)
 	}
+	return r.runOne(cmd)
+}
 
-	var token *tasktoken.Token
+// runOne sends the one request of complete, fail, heartbeat or cancel, after
+// every check of its input: the token, the result file, the payload size.
+func (r *runner) runOne(cmd *command) error {
+	j := &job{cmd: *cmd}
 	if cmd.taskToken.set {
-		text := cmd.taskToken.value
-		if text == "-" {
-			if text, err = readFirstLine(r.stdin); err != nil {
-				return err
-			}
-		}
-		if token, err = tasktoken.Parse(text); err != nil {
-			return &ExitError{Code: ExitUsage, Message: err.Error()}
-		}
-	}
-
-	if cmd.verb == verbInspect {
-		out, err := tasktoken.InspectJSON(token.Task)
+		text, err := tokenText(cmd, r.stdin)
 		if err != nil {
 			return err
 		}
-		_, err = r.stdout.Write(out)
-		return err
-	}
-
-	if cmd.resultFile.set {
-		if cmd.result, err = readResultFile(cmd.resultFile.value); err != nil {
+		if j.token, err = parseToken(text); err != nil {
 			return err
 		}
 	}
+	if cmd.resultFile.set {
+		result, err := readResultFile(cmd.resultFile.value)
+		if err != nil {
+			return err
+		}
+		j.cmd.result = result
+	}
+	var err error
 	switch {
 	case cmd.verb == verbComplete:
-		err = checkPayloadSize("result", cmd.result)
+		err = checkPayloadSize("result", j.cmd.result)
 	case cmd.details.set:
 		err = checkPayloadSize("details", cmd.details.value)
 	}
 	if err != nil {
 		return err
 	}
-
-	desc, workflowID := describe(cmd, token)
-	options, err := clientOptions(cmd)
-	if err != nil {
-		return err
-	}
-	req := newRequest(cmd, options)
-	req.desc = desc
-	req.workflowID = workflowID
+	j.desc, j.workflowID = describe(cmd, j.token)
 
 	// One deadline bounds connecting and the request together, so a completer
 	// facing a server that is down or stuck ends within --rpc-timeout.
 	ctx, cancel := context.WithTimeout(context.Background(), cmd.rpcTimeout)
 	defer cancel()
-	c, err := r.dial(ctx, options)
+	c, server, err := r.connect(ctx, cmd)
 	if err != nil {
-		return mapDialError(err, ctx.Err(), req)
+		return err
 	}
 	defer c.Close()
-	if err := send(ctx, c, cmd, token, options.Namespace); err != nil {
-		return mapRequestError(err, ctx.Err(), req)
+	if err := j.send(ctx, c, server); err != nil {
+		return err
 	}
-	_, err = fmt.Fprintln(r.stdout, successLine(cmd, desc))
+	_, err = fmt.Fprintln(r.stdout, j.succeeded())
 	return err
 }
 
-// describe names the Activity a command is for, and its Workflow ID.
-func describe(cmd *command, token *tasktoken.Token) (desc, workflowID string) {
-	if token != nil {
-		return token.Describe(), token.Task.GetWorkflowId()
-	}
-	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\"", cmd.activityID, cmd.workflowID), cmd.workflowID
-}
-
-// readResultFile reads --result-file: its content is the result, unchanged,
-// and must be UTF-8 text.
-func readResultFile(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", usageError(fmt.Sprintf("cannot read the result file \"%s\": %s", path, osReason(err)))
-	}
-	if !utf8.Valid(data) {
-		return "", usageError(fmt.Sprintf("the result file \"%s\" is not UTF-8 text", path))
-	}
-	return string(data), nil
-}
-
-// osReason is the operating system's words for why a file could not be read,
-// without the operation and path that Go puts in front.
-func osReason(err error) string {
-	var pathErr *fs.PathError
-	if errors.As(err, &pathErr) {
-		return oneLine(pathErr.Err.Error())
-	}
-	return oneLine(err.Error())
-}
-
-// readFirstLine reads the token from standard input: its first line, so that
-// the token never shows in the process list.
-func readFirstLine(stdin io.Reader) (string, error) {
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("could not read the task token from standard input: %w", err)
-	}
-	return line, nil
+// isTerminal reports whether w is a terminal, where a progress line that
+// rewrites itself makes sense.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -4,7 +4,7 @@
 //
 // Every error that Parse returns is an input error (exit code 2 in the
 // completer), and its text is the message the CLI page prescribes, without the
-// leading "error: ".
+// leading "error: " (the words are in package lines).
 package tasktoken
 
 import (
@@ -17,15 +17,15 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/tasktokenpb"
 )
 
-// Errors for a token that cannot be used. Their texts are the CLI page's
-// messages word for word.
+// Errors for a token that cannot be used.
 var (
-	ErrEmpty    = errors.New("the task token is empty: copy the taskToken= value from the Worker's log")
-	ErrBase64   = errors.New("the task token looks like base64, but hex is expected: copy the taskToken= value from the Worker's log")
-	ErrNotToken = errors.New("the task token is not a Temporal task token (was it cut short?): copy the whole taskToken= value from the Worker's log")
+	ErrEmpty    = errors.New(lines.TokenEmpty)
+	ErrBase64   = errors.New(lines.TokenBase64)
+	ErrNotToken = errors.New(lines.TokenNotToken)
 )
 
 // NotHexError reports the first character of the token that is not a hex digit.
@@ -37,9 +37,7 @@ type NotHexError struct {
 }
 
 func (e *NotHexError) Error() string {
-	// Plain quotes, no escaping: the character is shown as it was typed.
-	return fmt.Sprintf("the task token is not hex: \"%s\" at position %d is not 0-9 or a-f; copy the taskToken= value from the Worker's log",
-		e.Char, e.Position)
+	return lines.TokenNotHex(e.Char, e.Position)
 }
 
 // OddLengthError reports a token with an odd number of hex digits: half a byte
@@ -49,8 +47,7 @@ type OddLengthError struct {
 }
 
 func (e *OddLengthError) Error() string {
-	return fmt.Sprintf("the task token has an odd number of hex digits (%d): it was cut short; copy the whole taskToken= value from the Worker's log",
-		e.Digits)
+	return lines.TokenOddLength(e.Digits)
 }
 
 // Token is a checked task token: the bytes to send and what they say.
@@ -62,8 +59,7 @@ type Token struct {
 // Describe names the Activity the token is for, the way every success and
 // refusal line of the completer does.
 func (t *Token) Describe() string {
-	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\" (attempt %d)",
-		t.Task.GetActivityId(), t.Task.GetWorkflowId(), t.Task.GetAttempt())
+	return lines.DescribeAttempt(t.Task.GetActivityId(), t.Task.GetWorkflowId(), t.Task.GetAttempt())
 }
 
 // Clean trims white space and one leading 0x or 0X: the forms a token takes when

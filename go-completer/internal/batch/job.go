@@ -1,0 +1,85 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/async-completion/go-completer/internal/lines"
+)
+
+// Fields are the keys of a JSON job. A nil pointer is a key the job left out,
+// to be taken from the command line.
+type Fields struct {
+	TaskToken  *string
+	WorkflowID string
+	ActivityID string
+	RunID      string
+	Result     *string
+	Reason     *string
+	Retryable  *bool
+}
+
+// ParseJSON reads a job line that is a JSON object. Jobs of complete take
+// "result", jobs of fail "reason" and "retryable", besides the keys that name
+// the Activity. Its error is a *lines.Failure (malformed).
+func ParseJSON(text, verb string) (Fields, error) {
+	var f Fields
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return f, lines.NotAJob(lines.OneLine(err.Error()))
+	}
+	known := []string{"tasktoken", "workflow_id", "activity_id", "run_id"}
+	if verb == "fail" {
+		known = append(known, "reason", "retryable")
+	} else {
+		known = append(known, "result")
+	}
+	// Sorted, so that a line with several faults always reports the same one.
+	keys := make([]string, 0, len(raw))
+	for key := range raw {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		if !slices.Contains(known, key) {
+			return f, lines.NotAJob(fmt.Sprintf("unknown key \"%s\" (%s takes %s)", key, verb, strings.Join(known, ", ")))
+		}
+	}
+	for _, key := range keys {
+		value := bytes.TrimSpace(raw[key])
+		if key == "retryable" {
+			var retryable bool
+			switch string(value) {
+			case "true":
+				retryable = true
+			case "false":
+			default:
+				return f, lines.NotAJob("\"retryable\" must be true or false")
+			}
+			f.Retryable = &retryable
+			continue
+		}
+		var s string
+		if len(value) == 0 || value[0] != '"' || json.Unmarshal(value, &s) != nil {
+			return f, lines.NotAJob(fmt.Sprintf("\"%s\" must be a text", key))
+		}
+		switch key {
+		case "tasktoken":
+			f.TaskToken = &s
+		case "workflow_id":
+			f.WorkflowID = s
+		case "activity_id":
+			f.ActivityID = s
+		case "run_id":
+			f.RunID = s
+		case "result":
+			f.Result = &s
+		case "reason":
+			f.Reason = &s
+		}
+	}
+	return f, nil
+}

@@ -1,0 +1,75 @@
+package batch
+
+import (
+	"io"
+	"sync"
+
+	"github.com/async-completion/go-completer/internal/lines"
+)
+
+// Output writes the batch's JSON lines as jobs finish, one whole line at a
+// time whichever goroutine finished the job, and counts the outcomes.
+type Output struct {
+	mu       sync.Mutex
+	stdout   io.Writer
+	stderr   io.Writer
+	progress bool
+	buf      []byte
+	done     int
+	counts   lines.JobCounts
+	err      error
+}
+
+// NewOutput writes to stdout; progress says whether to show the progress on
+// stderr (only while it is a terminal). total is the number of lines to come.
+func NewOutput(stdout, stderr io.Writer, progress bool, total int) *Output {
+	return &Output{stdout: stdout, stderr: stderr, progress: progress, counts: lines.JobCounts{Total: total}}
+}
+
+// Add writes the line of one finished job.
+func (o *Output) Add(outcome Outcome) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.done++
+	switch outcome.Code {
+	case lines.ExitOK:
+		o.counts.OK++
+	case lines.ExitRefused:
+		o.counts.Refused++
+	case lines.ExitUsage:
+		o.counts.Malformed++
+	case lines.ExitUnreachable:
+		o.counts.Unreachable++
+	}
+	o.counts.MaxCode = max(o.counts.MaxCode, outcome.Code)
+	o.buf = lines.AppendJobLine(o.buf[:0], outcome.Line, outcome.Code, outcome.Message)
+	if _, err := o.stdout.Write(o.buf); err != nil && o.err == nil {
+		o.err = err
+	}
+	if o.progress {
+		io.WriteString(o.stderr, lines.Progress(o.done, o.counts.Total))
+	}
+}
+
+// Finish ends the progress line, so that what follows starts a line of its own.
+func (o *Output) Finish() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.progress && o.done > 0 {
+		io.WriteString(o.stderr, "\n")
+	}
+}
+
+// Summary is nil when every job succeeded, or else the failure that counts
+// the jobs that did not, with the largest exit code among them.
+func (o *Output) Summary() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err != nil {
+		return lines.ResultsNotWritten(o.err)
+	}
+	if failure := lines.BatchSummary(o.counts); failure != nil {
+		return failure
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+package lines
+
+import "fmt"
+
+// The help texts (--help, -h) on standard output. The page lets them differ
+// between the two languages.
+
+const helpOverview = `Usage:
+  go-completer [complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS]
+  go-completer --tasktoken HEX [--result TEXT]          (no command: complete)
+  go-completer complete|fail --batch FILE|- [OPTIONS]   (many Activities, one per line)
+
+Finishes an Activity that the Worker left to complete asynchronously.
+
+Commands:
+  complete    report the Activity as completed with --result TEXT
+  fail        report the Activity as failed with --reason TEXT [--retryable]
+  heartbeat   record a heartbeat [--details TEXT]
+  cancel      report the Activity as cancelled [--details TEXT], after a cancel was requested
+  inspect     decode --tasktoken HEX offline and print it as JSON
+
+`
+
+const helpTarget = `Target:
+  --tasktoken HEX         the taskToken= value from the Worker's log (alias --task-token);
+                          - reads it from the first line of standard input
+  --workflow-id ID        address the Activity by IDs instead (needs --activity-id)
+  --activity-id ID        the Activity ID (needs --workflow-id)
+  --run-id ID             the Workflow run ID (optional)
+
+`
+
+const helpBatch = `Batch (instead of a target):
+  --batch FILE            one job per line: a hex task token, or a JSON object with
+                          "tasktoken" or "workflow_id" + "activity_id" (+ "run_id")
+                          and optional %s; FILE - reads standard input.
+                          Prints one JSON line per job, as each job finishes.
+  --concurrency N         requests in flight at most, 1 to 1000 (default 32)
+
+`
+
+const helpConnection = `Connection (default: Temporal's environment configuration, TEMPORAL_ADDRESS etc.):
+  --address HOST:PORT     the Temporal server (default localhost:7233)
+  --namespace NS          the namespace (default "default")
+  --rpc-timeout DURATION  bound on connecting plus the request: 500ms, 10s, 1m, 1.5s
+                          or a number of seconds (default 10s)
+
+Exit codes: 0 done, 1 other failure, 2 usage or malformed input, 3 refused by the
+server, 4 server unreachable or too slow, 5 heartbeat answered with a cancel request.
+`
+
+const completeOptions = "  --result TEXT           the Activity's result (default: empty text)\n" +
+	"  --result-file PATH      the result is the file's content, UTF-8 text, unchanged\n"
+
+// Help is the help of a command; the overview when no command was named.
+func Help(verb string, bare bool) string {
+	var options, batch string
+	switch {
+	case bare:
+		return helpOverview + helpTarget + "Options:\n" + completeOptions + "\n" + helpConnection
+	case verb == "inspect":
+		return "Usage:\n  go-completer inspect --tasktoken HEX\n\n" +
+			"Decodes a task token offline and prints it as JSON; contacts no server.\n\n" +
+			"  --tasktoken HEX         the taskToken= value from the Worker's log (alias --task-token);\n" +
+			"                          - reads it from the first line of standard input\n"
+	case verb == "fail":
+		options = "  --reason TEXT           required: the failure's message (in a batch: for jobs without one)\n" +
+			"  --retryable             record a retryable failure (default: non-retryable)\n"
+		batch = fmt.Sprintf(helpBatch, `"reason", "retryable"`)
+	case verb == "heartbeat":
+		options = "  --details TEXT          heartbeat details\n"
+	case verb == "cancel":
+		options = "  --details TEXT          cancellation details\n"
+	default:
+		options = completeOptions
+		batch = fmt.Sprintf(helpBatch, `"result"`)
+	}
+	return "Usage:\n  go-completer " + verb + " TARGET [OPTIONS]\n\n" + helpTarget + "Options:\n" + options + "\n" + batch + helpConnection
+}
