@@ -10,16 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from async_completer.batch import (
-    NOT_A_JOB,
-    BatchOutput,
-    Defaults,
-    Job,
-    Outcome,
-    job_line,
-    parse_batch,
-    send_all,
-)
+from async_completer import lines
+from async_completer.batch import send_all
+from async_completer.jobs import Defaults, Job, Outcome, parse_batch
+from async_completer.lines import NOT_A_JOB
+from async_completer.output import BatchOutput
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -222,6 +217,10 @@ def test_only_a_newline_ends_a_line() -> None:
 
 
 # The output.
+
+
+def job_line(outcome: Outcome) -> str:
+    return lines.job_line(outcome.line, outcome.code, outcome.message)
 
 
 def test_job_lines_are_compact_json_in_key_order() -> None:

@@ -9,8 +9,9 @@ import random
 
 import pytest
 from async_completer.errors import UsageFailure
-from async_completer.tasktoken import clean, format_rfc3339nano, parse_task_token
+from async_completer.tasktoken import clean, parse_task_token
 from async_completer.tasktokenpb.task_token_pb2 import Task, VectorClock
+from async_completer.times import format_rfc3339nano
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from tests.python_completer.conftest import REAL_TOKEN, invoke, make_token

@@ -1,8 +1,19 @@
 """The Python completer: finishes a Temporal Activity from its task token, outside the Worker.
 
-Modules: cli (the click program), target and tasktoken (what the user named, checked
-offline), durations (--rpc-timeout), connection (where requests go), files (--result-file
-and --batch FILE), batch (the batch's lines, its JSON output and its workers), operations
-(the Temporal requests; the only module that imports temporalio), errors (the one-line
-failures and their exit codes).
+Where each concern lives (the Go completer, go-completer/internal/, uses the mirror names):
+- cli: the click group, the one `error: ` line and exit code of every failure, main();
+- verbs/: one module per verb (complete, fail, heartbeat, cancel, inspect) and the options
+  they share;
+- args: the command line's grammar (Go's `flag` rules);
+- lines: every line and JSON text the completer prints, the words of docs/completer-cli.md;
+- errors: the failures, each with its exit code;
+- target, tasktoken: which Activity, checked offline; times, durations, text, files: values;
+- connection: environment configuration and flags, connecting; send: one request, and what
+  its failure means;
+- jobs, batch, output: a batch's lines, sending them with bounded concurrency, and writing
+  standard output.
+
+Nothing below verbs/ imports a verb, and temporalio is imported only where a request is sent
+(send, and inside the functions of connection and batch), so `--help` and `inspect` start
+without it.
 """

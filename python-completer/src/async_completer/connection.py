@@ -1,17 +1,129 @@
-"""Where requests go, as the command line says: checked before anything is read or sent,
-without importing temporalio (operations.py turns it into Client.connect's arguments)."""
+"""Where requests go and how the completer gets there: Temporal's environment configuration
+with --address and --namespace on top, turned into Client.connect's arguments, and the
+connecting itself.
+
+temporalio is imported inside the functions that need it, not at the top: every verb
+imports this module for Connection, and `--help` and `inspect` must start without the SDK.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from async_completer import lines
+from async_completer.errors import CompleterError, ServerUnreachable
+from async_completer.text import one_line
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+    from temporalio.runtime import Runtime
+
+DEFAULT_ADDRESS = "localhost:7233"
+DEFAULT_NAMESPACE = "default"
 
 
 @dataclass(frozen=True)
 class Connection:
-    """Where to send: --address and --namespace (None: Temporal's environment configuration)
-    and --rpc-timeout, in seconds and as the text given (messages echo the text)."""
+    """What the command line says about where to send: --address and --namespace (None:
+    Temporal's environment configuration) and --rpc-timeout, in seconds and as the text
+    given (messages echo the text)."""
 
     address: str | None
     namespace: str | None
     rpc_timeout: float
     rpc_timeout_text: str
+
+
+@dataclass(frozen=True)
+class Server:
+    """The server requests go to, as the messages of a failure name it: the address and
+    namespace used, the --rpc-timeout text, and whether TLS is configured."""
+
+    address: str
+    namespace: str
+    rpc_timeout_text: str
+    tls: bool
+
+
+class ConnectFailed(Exception):
+    """Client.connect failed without an answer from a server."""
+
+
+def client_config(connection: Connection) -> tuple[dict[str, Any], Server]:
+    """Client.connect's arguments: Temporal's environment configuration (TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE,
+    TEMPORAL_CONFIG_FILE), then --address and --namespace on top; and the Server they
+    name."""
+    from temporalio.envconfig import ClientConfig
+
+    try:
+        config: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
+    except Exception as err:
+        raise CompleterError(lines.config_failed(one_line(str(err)))) from err
+    config.setdefault("target_host", DEFAULT_ADDRESS)
+    config.setdefault("namespace", DEFAULT_NAMESPACE)
+    if connection.address:
+        config["target_host"] = connection.address
+    if connection.namespace:
+        config["namespace"] = connection.namespace
+    # Environment configuration turns TLS on for TEMPORAL_TLS=true, any TEMPORAL_TLS_*
+    # certificate or server name, a profile with tls, or an API key; TEMPORAL_TLS=false
+    # leaves `tls` False.
+    server = Server(
+        address=config["target_host"],
+        namespace=config["namespace"],
+        rpc_timeout_text=connection.rpc_timeout_text,
+        tls=bool(config.get("tls")),
+    )
+    return config, server
+
+
+# The page's words, and the names rustls (under the SDK's Rust core) gives to a peer that does
+# not speak TLS: against a plain-text server the SDK says only "InvalidMessage(InvalidContent
+# Type)" where Go says "tls: first record does not look like a TLS handshake".
+_TLS_WORDS = (
+    "tls",
+    "certificate",
+    "x509",
+    "handshake",
+    "invalidcontenttype",
+    "invalidmessage",
+    "peerincompatible",
+    "peermisbehaved",
+)
+
+
+def mentions_tls(text: str) -> bool:
+    """Whether an error of connecting speaks of TLS, a certificate, x509 or a handshake."""
+    lower = text.lower()
+    return any(word in lower for word in _TLS_WORDS)
+
+
+def quiet_runtime() -> Runtime:
+    """The SDK core logs warnings (a payload over 512 KiB, say) to standard output, which
+    belongs to the completer's own result lines: switch that logging off."""
+    from temporalio.runtime import Runtime, TelemetryConfig
+
+    return Runtime(telemetry=TelemetryConfig(logging=None))
+
+
+async def connect(config: dict[str, Any], server: Server) -> Client:
+    """The connected client. A failed TLS handshake raises its own ServerUnreachable; a
+    refusal of the credentials is the server's RPCError; anything else is ConnectFailed."""
+    from temporalio.client import Client
+    from temporalio.service import RPCError, RPCStatusCode
+
+    try:
+        return await Client.connect(**config, runtime=quiet_runtime())
+    except Exception as err:
+        if server.tls and mentions_tls(str(err)):
+            raise ServerUnreachable(lines.tls_failed(server.address)) from err
+        if isinstance(err, RPCError) and err.status in (
+            RPCStatusCode.UNAUTHENTICATED,
+            RPCStatusCode.PERMISSION_DENIED,
+        ):
+            raise  # the server answered, and refused these credentials
+        # Connection refused, unknown host, an address that is no address, any other
+        # answer than a refusal of the credentials: no Temporal server was reached.
+        raise ConnectFailed(str(err)) from err

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 
+from async_completer import lines
 from async_completer.errors import UsageFailure
 
 DEFAULT_RPC_TIMEOUT = "10s"
@@ -29,6 +30,4 @@ def parse_rpc_timeout(text: str) -> float:
         nanoseconds = whole + 1 if nanoseconds - whole >= 0.5 else whole
         if 1 <= nanoseconds < _MAX_NANOSECONDS:
             return nanoseconds / 1e9
-    raise UsageFailure(
-        f'--rpc-timeout "{text}" is not a duration: use for example 10s, 500ms or 1m'
-    )
+    raise UsageFailure(lines.bad_rpc_timeout(text))

@@ -1,28 +1,16 @@
 """The files a command line names: --result-file and --batch (`-`: standard input).
 
-A file that cannot be read is a usage error (exit 2), worded with the operating system's
-reason as the Go completer words it: Go's syscall error texts are the C library's with the
-first letter in lower case ("no such file or directory"), so the two completers print the
-same line.
+A file that cannot be read is a usage error (exit 2), with the operating system's reason in
+the words the Go completer prints for it.
 """
 
 from __future__ import annotations
 
 import sys
 
-from async_completer.errors import UsageFailure, one_line
-
-
-def os_reason(err: Exception) -> str:
-    """The operating system's words for why a file could not be read, without the path."""
-    if isinstance(err, OSError) and err.strerror:
-        reason = err.strerror
-    elif isinstance(err, ValueError):
-        # A path with a NUL character: the system call refuses it with EINVAL in Go.
-        reason = "invalid argument"
-    else:
-        reason = str(err) or type(err).__name__
-    return one_line(reason[:1].lower() + reason[1:])
+from async_completer import lines
+from async_completer.errors import UsageFailure
+from async_completer.text import os_reason
 
 
 def read_bytes(path: str) -> bytes:
@@ -46,11 +34,11 @@ def read_result_file(path: str) -> str:
         with open(path, "rb") as file:
             data = file.read()
     except (OSError, ValueError) as err:
-        raise UsageFailure(f'cannot read the result file "{path}": {os_reason(err)}') from err
+        raise UsageFailure(lines.cannot_read_result_file(path, os_reason(err))) from err
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise UsageFailure(f'the result file "{path}" is not UTF-8 text') from err
+        raise UsageFailure(lines.result_file_not_utf8(path)) from err
 
 
 def read_batch_file(path: str) -> bytes:
@@ -58,4 +46,4 @@ def read_batch_file(path: str) -> bytes:
     try:
         return read_bytes(path)
     except (OSError, ValueError) as err:
-        raise UsageFailure(f'cannot read the batch file "{path}": {os_reason(err)}') from err
+        raise UsageFailure(lines.cannot_read_batch_file(path, os_reason(err))) from err

@@ -9,21 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from async_completer import lines
 from async_completer.errors import UsageFailure
 from async_completer.tasktoken import parse_task_token, read_token_text
-
-_ON_THE_TOKEN_LINE = "it is on the token line in the Worker's log"
-NO_ACTIVITY = (
-    "no Activity given: pass --tasktoken HEX, or --workflow-id ID with --activity-id ID "
-    "(see --help)"
-)
-BOTH_GIVEN = "give either --tasktoken or --workflow-id with --activity-id, not both"
-NEEDS_ACTIVITY_ID = f"--workflow-id needs --activity-id too: {_ON_THE_TOKEN_LINE}"
-NEEDS_WORKFLOW_ID = f"--activity-id needs --workflow-id too: {_ON_THE_TOKEN_LINE}"
-NEEDS_REASON = "fail needs --reason TEXT: say why the Activity failed"
-BATCH_AND_TARGET = (
-    "give either --batch or an Activity (--tasktoken or --workflow-id with --activity-id), not both"
-)
 
 
 @dataclass(frozen=True)
@@ -42,8 +30,7 @@ class Target:
     @property
     def description(self) -> str:
         """DESC of the contract."""
-        desc = f'Activity "{self.activity_id}" of Workflow "{self.workflow_id}"'
-        return desc if self.attempt is None else f"{desc} (attempt {self.attempt})"
+        return lines.desc(self.workflow_id, self.activity_id, self.attempt)
 
 
 def check_target_options(
@@ -54,15 +41,15 @@ def check_target_options(
     as missing."""
     by_ids = bool(workflow_id or activity_id or run_id)
     if tasktoken is not None and by_ids:
-        raise UsageFailure(BOTH_GIVEN)
+        raise UsageFailure(lines.BOTH_GIVEN)
     if tasktoken is not None:
         return
     if not by_ids:
-        raise UsageFailure(NO_ACTIVITY)
+        raise UsageFailure(lines.NO_ACTIVITY)
     if not workflow_id:
-        raise UsageFailure(NEEDS_WORKFLOW_ID)
+        raise UsageFailure(lines.NEEDS_WORKFLOW_ID)
     if not activity_id:
-        raise UsageFailure(NEEDS_ACTIVITY_ID)
+        raise UsageFailure(lines.NEEDS_ACTIVITY_ID)
 
 
 def check_batch_target(
@@ -71,7 +58,7 @@ def check_batch_target(
     """--batch names its Activities in the file: no target on the command line as well.
     As for a single Activity, an empty ID counts as not given."""
     if tasktoken is not None or workflow_id or activity_id or run_id:
-        raise UsageFailure(BATCH_AND_TARGET)
+        raise UsageFailure(lines.BATCH_AND_TARGET)
 
 
 def target_from_token(text: str) -> Target:

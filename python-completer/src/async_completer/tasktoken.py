@@ -11,28 +11,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import sys
-from typing import Any
 
 from google.protobuf.message import DecodeError
 
-from async_completer.errors import GO_WHITE_SPACE, UsageFailure
+from async_completer import lines
+from async_completer.errors import UsageFailure
 from async_completer.tasktokenpb.task_token_pb2 import Task
+from async_completer.text import GO_WHITE_SPACE
 
 # The first character that is not a hex digit (a batch checks thousands of tokens).
 _NOT_HEX = re.compile("[^0-9a-fA-F]")
 _STD_BASE64 = re.compile(r"[A-Za-z0-9+/]+")
 _URL_BASE64 = re.compile(r"[A-Za-z0-9_-]+")
-
-_COPY_HINT = "copy the taskToken= value from the Worker's log"
-EMPTY = f"the task token is empty: {_COPY_HINT}"
-LOOKS_LIKE_BASE64 = f"the task token looks like base64, but hex is expected: {_COPY_HINT}"
-NOT_A_TOKEN = (
-    "the task token is not a Temporal task token (was it cut short?): "
-    "copy the whole taskToken= value from the Worker's log"
-)
 
 
 def read_token_text(value: str) -> str:
@@ -97,88 +89,16 @@ def parse_task_token(text: str) -> tuple[bytes, Task]:
     goes wrong."""
     token = clean(text)
     if not token:
-        raise UsageFailure(EMPTY)
+        raise UsageFailure(lines.TOKEN_EMPTY)
     not_hex = _NOT_HEX.search(token)
     if not_hex is not None:
         if _is_base64_of_a_token(token):
-            raise UsageFailure(LOOKS_LIKE_BASE64)
-        raise UsageFailure(
-            f'the task token is not hex: "{not_hex.group()}" at position {not_hex.start() + 1} '
-            f"is not 0-9 or a-f; {_COPY_HINT}"
-        )
+            raise UsageFailure(lines.TOKEN_LOOKS_LIKE_BASE64)
+        raise UsageFailure(lines.token_not_hex(not_hex.group(), not_hex.start() + 1))
     if len(token) % 2:
-        raise UsageFailure(
-            f"the task token has an odd number of hex digits ({len(token)}): it was cut "
-            "short; copy the whole taskToken= value from the Worker's log"
-        )
+        raise UsageFailure(lines.token_odd_digits(len(token)))
     data = bytes.fromhex(token)
     task = decode_task(data)
     if task is None:
-        raise UsageFailure(NOT_A_TOKEN)
+        raise UsageFailure(lines.NOT_A_TOKEN)
     return data, task
-
-
-def _civil_from_days(days: int) -> tuple[int, int, int]:
-    """Year, month, day of a day count since 1970-01-01 in the proleptic Gregorian
-    calendar, for any count (H. Hinnant's algorithm): a token may carry any int64 seconds,
-    which datetime cannot hold."""
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    year = yoe + era * 400 + (1 if month <= 2 else 0)
-    return year, month, day
-
-
-def format_rfc3339nano(seconds: int, nanos: int) -> str:
-    """A protobuf Timestamp as Go's time.RFC3339Nano in UTC: trailing zeros of the fraction
-    dropped, no fraction at all for whole seconds."""
-    seconds += nanos // 1_000_000_000
-    nanos %= 1_000_000_000
-    days, second_of_day = divmod(seconds, 86400)
-    year, month, day = _civil_from_days(days)
-    hour, rest = divmod(second_of_day, 3600)
-    minute, second = divmod(rest, 60)
-    year_text = f"-{-year:04d}" if year < 0 else f"{year:04d}"
-    fraction = f".{nanos:09d}".rstrip("0") if nanos else ""
-    return f"{year_text}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{fraction}Z"
-
-
-def inspect_json(task: Task) -> str:
-    """The `inspect` output: every field, in the contract's order, 2-space indent."""
-    fields: dict[str, Any] = {
-        "namespace_id": task.namespace_id,
-        "workflow_id": task.workflow_id,
-        "run_id": task.run_id,
-        "scheduled_event_id": task.scheduled_event_id,
-        "attempt": task.attempt,
-        "activity_id": task.activity_id,
-        "workflow_type": task.workflow_type,
-        "activity_type": task.activity_type,
-        "clock": (
-            {
-                "shard_id": task.clock.shard_id,
-                "clock": task.clock.clock,
-                "cluster_id": task.clock.cluster_id,
-            }
-            if task.HasField("clock")
-            else None
-        ),
-        "started_event_id": task.started_event_id,
-        "version": task.version,
-        "started_time": (
-            format_rfc3339nano(task.started_time.seconds, task.started_time.nanos)
-            if task.HasField("started_time")
-            else None
-        ),
-        "start_version": task.start_version,
-        "component_ref": task.component_ref.hex(),
-        "activity_attempt_stamp": task.activity_attempt_stamp,
-    }
-    # ensure_ascii=False escapes exactly what the Go completer's encoder escapes (quote,
-    # backslash, control characters) and writes everything else as is.
-    return json.dumps(fields, indent=2, ensure_ascii=False)

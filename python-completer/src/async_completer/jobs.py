@@ -1,0 +1,172 @@
+"""A batch's lines: each one a job (one Activity to complete or fail) or the outcome of a
+malformed line, checked as a single command would check its command line.
+
+Nothing here is sent: batch.py sends the jobs. This module does not import temporalio.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from async_completer import lines
+from async_completer.errors import CompleterError, UsageFailure
+from async_completer.target import (
+    Target,
+    check_target_options,
+    target_from_ids,
+    target_from_token,
+)
+from async_completer.text import GO_WHITE_SPACE
+
+_KEYS = {
+    "complete": ("tasktoken", "workflow_id", "activity_id", "run_id", "result"),
+    "fail": ("tasktoken", "workflow_id", "activity_id", "run_id", "reason", "retryable"),
+}
+# What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it, and
+# it could not be written out.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The command line's values, for the jobs that do not bring their own."""
+
+    verb: str
+    result: str = ""
+    reason: str = ""
+    retryable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One line that can be sent. result is complete's; reason and retryable are fail's."""
+
+    line: int
+    target: Target
+    result: str = ""
+    reason: str = ""
+    retryable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one line: the exit code a single command would have, and its line
+    without `error: ` (the success line when code is 0)."""
+
+    line: int
+    code: int
+    message: str
+
+
+def success_line(verb: str, desc: str, retryable: bool = False) -> str:
+    """The line of an accepted complete or fail."""
+    return lines.failed(desc, retryable) if verb == "fail" else lines.completed(desc)
+
+
+def _check_result_size(result: str) -> None:
+    # Imported here: the check needs temporalio's converter, and parsing does not otherwise.
+    from async_completer.send import check_payload_size
+
+    check_payload_size("result", result)
+
+
+def parse_batch(
+    data: bytes,
+    defaults: Defaults,
+    check_result: Callable[[str], None] = _check_result_size,
+) -> tuple[list[Job], list[Outcome]]:
+    """The jobs to send, and the outcomes of the malformed lines, both in line order.
+
+    Lines end at `\\n` (a `\\r` before it is trimmed with the other white space); blank lines
+    and lines whose first non-blank character is `#` are neither. check_result checks the
+    size of a result that a job brings (the command line's was checked once, before)."""
+    jobs: list[Job] = []
+    malformed: list[Outcome] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = raw.decode("utf-8").strip(GO_WHITE_SPACE)
+        except UnicodeDecodeError:
+            malformed.append(Outcome(number, 2, lines.JOB_NOT_UTF8))
+            continue
+        if not text or text[0] == "#":
+            continue
+        try:
+            jobs.append(parse_job_line(number, text, defaults, check_result))
+        except CompleterError as err:
+            malformed.append(Outcome(number, err.exit_code, err.message))
+    return jobs, malformed
+
+
+def parse_job_line(
+    number: int,
+    text: str,
+    defaults: Defaults,
+    check_result: Callable[[str], None] = _check_result_size,
+) -> Job:
+    """One trimmed, non-blank line, checked in the order of a single command: the Activity,
+    the reason, the token, the size of the result. Raises UsageFailure with the line of the
+    single command's case."""
+    fields: dict[str, Any] = {}
+    if text[0] == "{":
+        fields = _json_job(text, defaults.verb)
+    else:
+        fields["tasktoken"] = text
+    tasktoken: str | None = fields.get("tasktoken")
+    workflow_id: str | None = fields.get("workflow_id")
+    activity_id: str | None = fields.get("activity_id")
+    run_id: str | None = fields.get("run_id")
+    reason: str = fields.get("reason", defaults.reason)
+    check_target_options(tasktoken, workflow_id, activity_id, run_id)
+    if defaults.verb == "fail" and not reason:
+        raise UsageFailure(lines.NEEDS_REASON)
+    if tasktoken is not None:
+        target = target_from_token(tasktoken)
+    else:
+        assert workflow_id and activity_id
+        target = target_from_ids(workflow_id, activity_id, run_id)
+    result: str = defaults.result
+    if "result" in fields:
+        result = fields["result"]
+        check_result(result)
+    return Job(
+        line=number,
+        target=target,
+        result=result,
+        reason=reason,
+        retryable=fields.get("retryable", defaults.retryable),
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(lines.not_json_constant(name))
+
+
+def _json_job(text: str, verb: str) -> dict[str, Any]:
+    """The fields of a JSON job, each checked for its type. Keys are looked at in sorted
+    order, as the Go completer does, so a line with several faults reports the same one."""
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as err:
+        raise UsageFailure(lines.job_not_json(str(err) or type(err).__name__)) from err
+    if not isinstance(value, dict):  # not reached: the text starts with `{`
+        raise UsageFailure(lines.JOB_NOT_AN_OBJECT)
+    fields = {_LONE_SURROGATE.sub("\ufffd", key): item for key, item in value.items()}
+    known = _KEYS[verb]
+    keys = sorted(fields)
+    for key in keys:
+        if key not in known:
+            raise UsageFailure(lines.job_unknown_key(key, verb, known))
+    for key in keys:
+        item = fields[key]
+        if key == "retryable":
+            if not isinstance(item, bool):
+                raise UsageFailure(lines.JOB_RETRYABLE_NOT_BOOL)
+        elif isinstance(item, str):
+            fields[key] = _LONE_SURROGATE.sub("\ufffd", item)
+        else:
+            raise UsageFailure(lines.job_key_not_text(key))
+    return fields

@@ -1,0 +1,79 @@
+"""`complete`: finishes the Activity with a text result (also the verb of the exercise's own
+form, `python-completer --tasktoken HEX [--result TEXT]`)."""
+
+from __future__ import annotations
+
+import click
+
+from async_completer import lines
+from async_completer.args import VerbCommand
+from async_completer.files import read_result_file
+from async_completer.output import write_line
+from async_completer.target import resolve_target
+from async_completer.verbs.options import (
+    CONTEXT_SETTINGS,
+    batch_options,
+    check_options,
+    connection_options,
+    target_options,
+)
+
+
+@click.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
+@target_options
+@click.option("--result", metavar="TEXT", help="The Activity's result (default: empty).")
+@click.option(
+    "--result-file",
+    metavar="PATH",
+    help="The result is this file's content, UTF-8 text, unchanged (for long results).",
+)
+@batch_options
+@connection_options
+@click.pass_context
+def complete(
+    ctx: click.Context,
+    tasktoken: str | None,
+    workflow_id: str | None,
+    activity_id: str | None,
+    run_id: str | None,
+    result: str | None,
+    result_file: str | None,
+    batch: str | None,
+    concurrency: str,
+    address: str | None,
+    namespace: str | None,
+    rpc_timeout: str,
+) -> None:
+    """Completes the Activity with a text result."""
+    connection, workers = check_options(
+        ctx,
+        tasktoken=tasktoken,
+        workflow_id=workflow_id,
+        activity_id=activity_id,
+        run_id=run_id,
+        rpc_timeout=rpc_timeout,
+        address=address,
+        namespace=namespace,
+        concurrency=concurrency,
+        batch=batch,
+        result=result,
+        result_file=result_file,
+    )
+    if batch is not None:
+        from async_completer import batch as batches
+        from async_completer.jobs import Defaults
+
+        defaults = Defaults("complete", result=result or "")
+        batches.run(batch, defaults, connection, workers, result_file)
+        return
+    target = resolve_target(tasktoken, workflow_id, activity_id, run_id)
+    if result_file is not None:
+        result = read_result_file(result_file)
+    # Imported here, not at the top: temporalio takes a while to import, and --help and
+    # inspect do not need it.
+    from async_completer import send
+
+    text = result or ""
+    send.check_payload_size("result", text)
+    send.send(target, connection, send.complete_request(text))
+    write_line(lines.completed(target.description))

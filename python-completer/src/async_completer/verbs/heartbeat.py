@@ -1,0 +1,45 @@
+"""`heartbeat`: records a heartbeat, with details if given; exit 5 when the server answers
+that cancellation was requested."""
+
+from __future__ import annotations
+
+import click
+
+from async_completer import lines
+from async_completer.args import VerbCommand
+from async_completer.output import write_line
+from async_completer.verbs.options import (
+    CONTEXT_SETTINGS,
+    connection_options,
+    single_target,
+    target_options,
+)
+
+
+@click.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
+@target_options
+@click.option("--details", metavar="TEXT", help="Heartbeat details (default: none).")
+@connection_options
+@click.pass_context
+def heartbeat(
+    ctx: click.Context,
+    tasktoken: str | None,
+    workflow_id: str | None,
+    activity_id: str | None,
+    run_id: str | None,
+    details: str | None,
+    address: str | None,
+    namespace: str | None,
+    rpc_timeout: str,
+) -> None:
+    """Records a heartbeat; exits 5 when the server asks the Activity to cancel."""
+    target, connection = single_target(
+        ctx, tasktoken, workflow_id, activity_id, run_id, rpc_timeout, address, namespace
+    )
+    from async_completer import send
+
+    if details is not None:
+        send.check_payload_size("details", details)
+    by_token = target.task_token is not None
+    send.send(target, connection, send.heartbeat_request(details, by_token))
+    write_line(lines.heartbeat_recorded(target.description))

@@ -1,0 +1,25 @@
+"""`inspect`: decodes a task token and prints it as JSON. Offline: contacts no server, and
+does not import temporalio."""
+
+from __future__ import annotations
+
+import click
+
+from async_completer import lines
+from async_completer.args import VerbCommand, reject_extra_args
+from async_completer.errors import UsageFailure
+from async_completer.output import write_line
+from async_completer.tasktoken import parse_task_token, read_token_text
+from async_completer.verbs.options import CONTEXT_SETTINGS, tasktoken_option
+
+
+@click.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
+@tasktoken_option
+@click.pass_context
+def inspect(ctx: click.Context, tasktoken: str | None) -> None:
+    """Decodes a task token and prints it as JSON. Offline: contacts no server."""
+    reject_extra_args(ctx)
+    if tasktoken is None:
+        raise UsageFailure(lines.INSPECT_NEEDS_TOKEN)
+    _, task = parse_task_token(read_token_text(tasktoken))
+    write_line(lines.inspect_json(task))
