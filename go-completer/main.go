@@ -5,6 +5,8 @@ package main
 
 import (
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/async-completion/go-completer/internal/cli"
 	"github.com/async-completion/go-completer/internal/temporalconn"
@@ -12,5 +14,12 @@ import (
 
 func main() {
 	temporalconn.SilenceGRPC()
+	// Without this, Go kills a program that writes to a closed standard output
+	// with SIGPIPE (os/signal, "SIGPIPE"): a batch piped into `head -1` would
+	// die with jobs unsent and nothing said. With SIGPIPE delivered to a
+	// channel instead, the write fails with EPIPE and the completer says what
+	// was sent (docs/completer-cli.md). Nobody reads the channel: dropped
+	// signals are what we want.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -9,6 +9,11 @@ import (
 
 // Output writes the batch's JSON lines as jobs finish, one whole line at a
 // time whichever goroutine finished the job, and counts the outcomes.
+//
+// When standard output cannot be written (closed early, as by `| head -1`),
+// it stops writing there but goes on counting: every job is still sent, since
+// each line of the input is a request the user made, and stopping halfway
+// would leave nobody able to tell which were sent.
 type Output struct {
 	mu       sync.Mutex
 	stdout   io.Writer
@@ -16,8 +21,10 @@ type Output struct {
 	progress bool
 	buf      []byte
 	done     int
+	written  int
 	counts   lines.JobCounts
-	err      error
+	// err is the first error writing to stdout; after it nothing is written.
+	err error
 }
 
 // NewOutput writes to stdout; progress says whether to show the progress on
@@ -42,9 +49,13 @@ func (o *Output) Add(outcome Outcome) {
 		o.counts.Unreachable++
 	}
 	o.counts.MaxCode = max(o.counts.MaxCode, outcome.Code)
-	o.buf = lines.AppendJobLine(o.buf[:0], outcome.Line, outcome.Code, outcome.Message)
-	if _, err := o.stdout.Write(o.buf); err != nil && o.err == nil {
-		o.err = err
+	if o.err == nil {
+		o.buf = lines.AppendJobLine(o.buf[:0], outcome.Line, outcome.Code, outcome.Message)
+		if _, err := o.stdout.Write(o.buf); err != nil {
+			o.err = err
+		} else {
+			o.written++
+		}
 	}
 	if o.progress {
 		io.WriteString(o.stderr, lines.Progress(o.done, o.counts.Total))
@@ -60,13 +71,13 @@ func (o *Output) Finish() {
 	}
 }
 
-// Summary is nil when every job succeeded, or else the failure that counts
-// the jobs that did not, with the largest exit code among them.
-func (o *Output) Summary() error {
+// Summary is nil when every job succeeded and every line was written, or else
+// the failure that says what did not; sent is the number of jobs sent.
+func (o *Output) Summary(sent int) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.err != nil {
-		return lines.ResultsNotWritten(o.err)
+		return lines.StdoutFailedInBatch(lines.OSReason(o.err), sent, o.counts.OK, o.counts.Total-o.written, o.counts.MaxCode)
 	}
 	if failure := lines.BatchSummary(o.counts); failure != nil {
 		return failure

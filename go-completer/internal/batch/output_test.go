@@ -33,7 +33,7 @@ func TestOutputSummary(t *testing.T) {
 			for i, code := range tt.codes {
 				b.Add(Outcome{i + 1, code, "m"})
 			}
-			err := b.Summary()
+			err := b.Summary(len(tt.codes))
 			if tt.want == "" {
 				if err != nil {
 					t.Errorf("Summary() = %v, want none", err)

@@ -15,8 +15,11 @@ import (
 	"github.com/async-completion/go-completer/internal/lines"
 )
 
-// Read reads the whole batch: the file at path, or stdin for "-". Its error is
-// a *lines.Failure.
+// byteOrderMark starts the files that some editors save as UTF-8.
+var byteOrderMark = []byte("\xef\xbb\xbf")
+
+// Read reads the whole batch: the file at path, or stdin for "-", without the
+// byte-order mark it may start with. Its error is a *lines.Failure.
 func Read(path string, stdin io.Reader) ([]byte, error) {
 	var data []byte
 	var err error
@@ -28,7 +31,7 @@ func Read(path string, stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, lines.CannotReadBatchFile(path, lines.OSReason(err))
 	}
-	return data, nil
+	return bytes.TrimPrefix(data, byteOrderMark), nil
 }
 
 // Outcome is what became of one job line: the exit code of the same case as a

@@ -40,7 +40,7 @@ func (r *runner) runBatch(cmd *command) error {
 		}
 	}
 	out.Finish()
-	return out.Summary()
+	return out.Summary(len(jobs))
 }
 
 // parseJobLine makes a job of one trimmed, non-blank line, checked in the

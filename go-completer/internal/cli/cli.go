@@ -83,8 +83,10 @@ func (r *runner) execute(args []string) error {
 	}
 	switch {
 	case cmd.help:
-		_, err := io.WriteString(r.stdout, lines.Help(cmd.verb, len(args) > 0 && strings.HasPrefix(args[0], "-")))
-		return err
+		if _, err := io.WriteString(r.stdout, lines.Help(cmd.verb, len(args) > 0 && strings.HasPrefix(args[0], "-"))); err != nil {
+			return lines.StdoutFailed(lines.OSReason(err))
+		}
+		return nil
 	case cmd.verb == verbInspect:
 		return r.inspect(cmd)
 	case cmd.batch.set:
@@ -137,8 +139,10 @@ func (r *runner) runOne(cmd *command) error {
 	if err := j.send(ctx, c, server); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(r.stdout, j.succeeded())
-	return err
+	if _, err := fmt.Fprintln(r.stdout, j.succeeded()); err != nil {
+		return lines.StdoutFailedAfterRequest(lines.OSReason(err))
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal, where a progress line that

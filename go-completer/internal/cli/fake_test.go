@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"go.temporal.io/sdk/client"
@@ -94,14 +97,40 @@ type harness struct {
 	dialed   []client.Options
 	stdin    string
 	progress bool
+	// stdout, when set, stands for standard output; run then returns only
+	// what it let through.
+	stdout *closingWriter
+}
+
+// closingWriter is a standard output whose reader goes away after it has
+// taken okWrites writes: later writes fail as writes to a closed pipe do.
+type closingWriter struct {
+	okWrites int
+	mu       sync.Mutex
+	taken    bytes.Buffer
+	writes   int
+}
+
+func (w *closingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	if w.writes > w.okWrites {
+		return 0, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.EPIPE}
+	}
+	return w.taken.Write(p)
 }
 
 func (h *harness) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
+	var stdoutWriter io.Writer = &out
+	if h.stdout != nil {
+		stdoutWriter = h.stdout
+	}
 	r := &runner{
 		stdin:    strings.NewReader(h.stdin),
-		stdout:   &out,
+		stdout:   stdoutWriter,
 		stderr:   &errOut,
 		progress: h.progress,
 		dial: func(ctx context.Context, options client.Options) (temporalClient, error) {
@@ -116,6 +145,9 @@ func (h *harness) run(t *testing.T, args ...string) (code int, stdout, stderr st
 		},
 	}
 	code = r.run(args)
+	if h.stdout != nil {
+		return code, h.stdout.taken.String(), errOut.String()
+	}
 	return code, out.String(), errOut.String()
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/tasktoken"
 )
 
@@ -19,6 +20,8 @@ func (r *runner) inspect(cmd *command) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.stdout.Write(out)
-	return err
+	if _, err := r.stdout.Write(out); err != nil {
+		return lines.StdoutFailed(lines.OSReason(err))
+	}
+	return nil
 }

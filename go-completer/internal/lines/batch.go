@@ -72,8 +72,3 @@ func BatchSummary(c JobCounts) *Failure {
 			failed, c.Total, c.Refused, c.Malformed, c.Unreachable, other),
 	}
 }
-
-// ResultsNotWritten: a batch's lines could not all be written.
-func ResultsNotWritten(err error) *Failure {
-	return Other(fmt.Errorf("could not write the results to standard output: %w", err))
-}

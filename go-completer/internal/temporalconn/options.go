@@ -10,10 +10,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/contrib/envconfig"
 	"go.temporal.io/sdk/log"
-
-	"github.com/async-completion/go-completer/internal/lines"
 )
 
 // Flags are the connection options of the command line. An empty Address or
@@ -25,11 +22,12 @@ type Flags struct {
 }
 
 // Options reads Temporal's environment configuration and applies flags on top
-// of it. Its errors are *lines.Failure.
+// of it. Its errors are *lines.Failure: a configuration that cannot be loaded,
+// or an address that cannot be dialled as given.
 func Options(flags Flags) (client.Options, error) {
-	options, err := envconfig.LoadDefaultClientOptions()
+	options, err := loadConfig()
 	if err != nil {
-		return client.Options{}, lines.ConfigNotLoaded(err)
+		return client.Options{}, err
 	}
 	if flags.Address != "" {
 		options.HostPort = flags.Address
@@ -42,6 +40,9 @@ func Options(flags Flags) (client.Options, error) {
 	}
 	if options.Namespace == "" {
 		options.Namespace = client.DefaultNamespace
+	}
+	if err := checkAddress(options.HostPort); err != nil {
+		return client.Options{}, err
 	}
 	// The SDK logs to standard error by default; a failure must print nothing
 	// there but its one "error: " line.
