@@ -482,18 +482,3 @@ def test_a_paused_or_reset_activity_answers_like_the_go_completer(
 def test_anything_else_is_one_line_and_exit_1(temporal: FakeTemporal) -> None:
     temporal.request_error = KeyError("surprise")
     fails(["complete", *TOKEN], 1, "error: 'surprise'")
-
-
-def test_a_broken_environment_configuration_exits_1(
-    temporal: FakeTemporal, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", "/nonexistent/temporal.toml")
-    monkeypatch.setenv("TEMPORAL_PROFILE", "nosuchprofile")
-    result = invoke(["complete", *TOKEN])
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
-        "error: could not load Temporal's environment configuration (TEMPORAL_* variables, "
-        "TEMPORAL_CONFIG_FILE): "
-    )
-    assert result.stderr.count("\n") == 1
-    assert temporal.connect_kwargs is None

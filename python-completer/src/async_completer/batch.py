@@ -44,7 +44,7 @@ def run(
 
         check_payload_size("result", defaults.result)
     jobs, malformed = parse_batch(data, defaults)
-    output = BatchOutput(len(jobs) + len(malformed))
+    output = BatchOutput(len(jobs) + len(malformed), jobs=len(jobs))
     for outcome in malformed:
         output.add(outcome)
     output.flush()

@@ -9,8 +9,10 @@ console script's entry point. The grammar is args.py's, the words lines.py's.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -126,11 +128,21 @@ def run(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def quiet_libraries() -> None:
+    """Nothing but the program's own `error: ` line may reach standard error: no library's
+    warning (the SDK's UserWarning for an address given as a URL), log record (asyncio's,
+    the SDK's) or "Exception ignored" report of an object collected late."""
+    warnings.simplefilter("ignore")
+    logging.disable(logging.CRITICAL)
+    sys.unraisablehook = lambda _: None
+
+
 def main() -> None:
     """The console script. Leaves with os._exit: after a Temporal client was used, the
     interpreter can crash while shutting down (sdk-python#300), and a completer's exit code
     must be the one it chose."""
     try:
+        quiet_libraries()
         code = run()
     except BaseException:  # run() catches everything; this is the last guard.
         code = 1

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from async_completer import lines
-from async_completer.errors import CompleterError, ServerUnreachable
-from async_completer.text import one_line
+from async_completer.configfile import load_connect_config
+from async_completer.errors import ServerUnreachable, UsageFailure
 
 if TYPE_CHECKING:
     from temporalio.client import Client
@@ -54,19 +54,20 @@ def client_config(connection: Connection) -> tuple[dict[str, Any], Server]:
     """Client.connect's arguments: Temporal's environment configuration (TEMPORAL_ADDRESS,
     TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE,
     TEMPORAL_CONFIG_FILE), then --address and --namespace on top; and the Server they
-    name."""
-    from temporalio.envconfig import ClientConfig
-
-    try:
-        config: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
-    except Exception as err:
-        raise CompleterError(lines.config_failed(one_line(str(err)))) from err
+    name. A configuration that cannot be loaded, or an address with a scheme, is a usage
+    error: nothing was sent."""
+    config = load_connect_config()
     config.setdefault("target_host", DEFAULT_ADDRESS)
     config.setdefault("namespace", DEFAULT_NAMESPACE)
     if connection.address:
         config["target_host"] = connection.address
     if connection.namespace:
         config["namespace"] = connection.namespace
+    # The Python SDK takes `http://host:7233` with a deprecation warning, and the SDKs do
+    # not read a scheme alike: the contract refuses it in both completers, before connecting.
+    scheme, has_scheme, _ = config["target_host"].partition("://")
+    if has_scheme:
+        raise UsageFailure(lines.address_has_scheme(scheme))
     # Environment configuration turns TLS on for TEMPORAL_TLS=true, any TEMPORAL_TLS_*
     # certificate or server name, a profile with tls, or an API key; TEMPORAL_TLS=false
     # leaves `tls` False.

@@ -12,6 +12,9 @@ from async_completer import lines
 from async_completer.errors import UsageFailure
 from async_completer.text import os_reason
 
+# Some editors start a UTF-8 file with a byte-order mark: it is no part of the first line.
+UTF8_BOM = b"\xef\xbb\xbf"
+
 
 def read_bytes(path: str) -> bytes:
     """The whole file, or standard input for `-` (only where the caller allows it)."""
@@ -42,8 +45,9 @@ def read_result_file(path: str) -> str:
 
 
 def read_batch_file(path: str) -> bytes:
-    """--batch FILE, or standard input for `-`."""
+    """--batch FILE, or standard input for `-`, without a leading byte-order mark."""
     try:
-        return read_bytes(path)
+        data = read_bytes(path)
     except (OSError, ValueError) as err:
         raise UsageFailure(lines.cannot_read_batch_file(path, os_reason(err))) from err
+    return data.removeprefix(UTF8_BOM)

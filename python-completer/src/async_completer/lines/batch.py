@@ -59,5 +59,8 @@ def batch_summary(
     )
 
 
-def results_not_written(detail: str) -> str:
-    return f"could not write the results to standard output: {detail}"
+def batch_stdout_failed(reason: str, sent: int, succeeded: int, unwritten: int) -> str:
+    return (
+        f"could not write to standard output ({reason}): all {sent} jobs were sent, "
+        f"{succeeded} succeeded; the lines of {unwritten} jobs were not written"
+    )

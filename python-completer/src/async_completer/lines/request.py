@@ -98,6 +98,14 @@ def reported_cancelled(desc: str) -> str:
 INTERRUPTED = "interrupted"
 
 
+def stdout_failed_after_request(reason: str) -> str:
+    return f"could not write to standard output ({reason}): the request was sent and succeeded"
+
+
+def stdout_failed(reason: str) -> str:
+    return f"could not write to standard output ({reason})"
+
+
 def unexpected_failure(err: BaseException) -> str:
     return f"unexpected failure: {type(err).__name__}: {one_line(str(err))}"
 

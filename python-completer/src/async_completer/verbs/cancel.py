@@ -7,7 +7,7 @@ import click
 
 from async_completer import lines
 from async_completer.args import VerbCommand
-from async_completer.output import write_line
+from async_completer.output import print_result
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
     connection_options,
@@ -41,4 +41,4 @@ def cancel(
     if details is not None:
         send.check_payload_size("details", details)
     send.send(target, connection, send.cancel_request(details))
-    write_line(lines.reported_cancelled(target.description))
+    print_result(lines.reported_cancelled(target.description))

@@ -8,7 +8,7 @@ import click
 from async_completer import lines
 from async_completer.args import VerbCommand
 from async_completer.files import read_result_file
-from async_completer.output import write_line
+from async_completer.output import print_result
 from async_completer.target import resolve_target
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
@@ -76,4 +76,4 @@ def complete(
     text = result or ""
     send.check_payload_size("result", text)
     send.send(target, connection, send.complete_request(text))
-    write_line(lines.completed(target.description))
+    print_result(lines.completed(target.description))

@@ -7,7 +7,7 @@ import click
 
 from async_completer import lines
 from async_completer.args import VerbCommand
-from async_completer.output import write_line
+from async_completer.output import print_result
 from async_completer.target import resolve_target
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
@@ -74,4 +74,4 @@ def fail(
 
     assert reason is not None
     send.send(target, connection, send.fail_request(reason, retryable))
-    write_line(lines.failed(target.description, retryable))
+    print_result(lines.failed(target.description, retryable))

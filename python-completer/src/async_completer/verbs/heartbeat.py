@@ -7,7 +7,7 @@ import click
 
 from async_completer import lines
 from async_completer.args import VerbCommand
-from async_completer.output import write_line
+from async_completer.output import print_result
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
     connection_options,
@@ -42,4 +42,4 @@ def heartbeat(
         send.check_payload_size("details", details)
     by_token = target.task_token is not None
     send.send(target, connection, send.heartbeat_request(details, by_token))
-    write_line(lines.heartbeat_recorded(target.description))
+    print_result(lines.heartbeat_recorded(target.description))

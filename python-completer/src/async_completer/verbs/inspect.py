@@ -8,7 +8,7 @@ import click
 from async_completer import lines
 from async_completer.args import VerbCommand, reject_extra_args
 from async_completer.errors import UsageFailure
-from async_completer.output import write_line
+from async_completer.output import print_result
 from async_completer.tasktoken import parse_task_token, read_token_text
 from async_completer.verbs.options import CONTEXT_SETTINGS, tasktoken_option
 
@@ -22,4 +22,4 @@ def inspect(ctx: click.Context, tasktoken: str | None) -> None:
     if tasktoken is None:
         raise UsageFailure(lines.INSPECT_NEEDS_TOKEN)
     _, task = parse_task_token(read_token_text(tasktoken))
-    write_line(lines.inspect_json(task))
+    print_result(lines.inspect_json(task), lines.stdout_failed)
