@@ -22,9 +22,15 @@ type Fields struct {
 	Retryable  *bool
 }
 
+// listKeys are the keys of a `list --json` line that are no job keys: a job
+// accepts them with any value and ignores them, so that listed lines can be
+// piped into a batch as they are.
+var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state", "waiting_since", "last_heartbeat_time", "heartbeat_details", "last_failure"}
+
 // ParseJSON reads a job line that is a JSON object. Jobs of complete take
 // "result", jobs of fail "reason" and "retryable", besides the keys that name
-// the Activity. Its error is a *lines.Failure (malformed).
+// the Activity (and the keys of a list line, ignored). Its error is a
+// *lines.Failure (malformed).
 func ParseJSON(text, verb string) (Fields, error) {
 	var f Fields
 	var raw map[string]json.RawMessage
@@ -40,7 +46,9 @@ func ParseJSON(text, verb string) (Fields, error) {
 	// Sorted, so that a line with several faults always reports the same one.
 	keys := make([]string, 0, len(raw))
 	for key := range raw {
-		keys = append(keys, key)
+		if !slices.Contains(listKeys, key) {
+			keys = append(keys, key)
+		}
 	}
 	slices.Sort(keys)
 	for _, key := range keys {

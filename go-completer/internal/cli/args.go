@@ -19,13 +19,21 @@ const (
 	verbHeartbeat = "heartbeat"
 	verbCancel    = "cancel"
 	verbInspect   = "inspect"
+	verbList      = "list"
 )
 
-// DefaultConcurrency is the --concurrency of a batch when none is given, and
-// maxConcurrency the largest accepted.
+// DefaultConcurrency is the --concurrency of a batch or a list when none is
+// given, and maxConcurrency the largest accepted.
 const (
 	DefaultConcurrency = "32"
 	maxConcurrency     = 1000
+)
+
+// defaultPageSize is list's --page-size when none is given: the most that
+// servers give in one visibility page.
+const (
+	defaultPageSize = "1000"
+	maxPageSize     = 1000
 )
 
 // optionalText is a text option that remembers whether it was given at all, so
@@ -71,6 +79,12 @@ type command struct {
 	batch           optionalText
 	concurrencyText string
 	concurrency     int
+
+	// list's scope and output.
+	query        optionalText
+	json         bool
+	pageSizeText string
+	pageSize     int
 }
 
 // flagSet builds the options that verb takes, and only those: any other option
@@ -81,6 +95,16 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 
+	if verb == verbList {
+		// list finds Activities rather than naming one: no target options.
+		fs.StringVar(&c.workflowID, "workflow-id", "", "that Workflow only")
+		fs.Var(&c.query, "query", "a visibility query instead of the default")
+		fs.BoolVar(&c.json, "json", false, "one JSON line per pending Activity")
+		fs.StringVar(&c.concurrencyText, "concurrency", DefaultConcurrency, "describes in flight at most")
+		fs.StringVar(&c.pageSizeText, "page-size", defaultPageSize, "Workflows per visibility page")
+		c.connectionOptions(fs)
+		return fs
+	}
 	fs.Var(&c.taskToken, "tasktoken", "the task token from the Worker's log, as hex; - reads it from standard input")
 	fs.Var(&c.taskToken, "task-token", "alias of --tasktoken")
 	if verb == verbInspect {
@@ -89,9 +113,7 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 	fs.StringVar(&c.workflowID, "workflow-id", "", "the Workflow ID, to address the Activity by IDs")
 	fs.StringVar(&c.activityID, "activity-id", "", "the Activity ID, with --workflow-id")
 	fs.StringVar(&c.runID, "run-id", "", "the Workflow run ID (optional, with --workflow-id)")
-	fs.StringVar(&c.address, "address", "", "the Temporal server, HOST:PORT")
-	fs.StringVar(&c.namespace, "namespace", "", "the Temporal namespace")
-	fs.StringVar(&c.rpcTimeoutText, "rpc-timeout", DefaultRPCTimeout, "bound on connecting plus the request")
+	c.connectionOptions(fs)
 	switch verb {
 	case verbComplete:
 		fs.Var(&c.resultFlag, "result", "the Activity's result, a text")
@@ -112,6 +134,12 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 	return fs
 }
 
+func (c *command) connectionOptions(fs *flag.FlagSet) {
+	fs.StringVar(&c.address, "address", "", "the Temporal server, HOST:PORT")
+	fs.StringVar(&c.namespace, "namespace", "", "the Temporal namespace")
+	fs.StringVar(&c.rpcTimeoutText, "rpc-timeout", DefaultRPCTimeout, "bound on connecting plus each request")
+}
+
 // parseArgs reads the arguments (without the program name) into a checked
 // command. It finds every usage error before anything is sent or read from
 // standard input.
@@ -124,20 +152,20 @@ func parseArgs(args []string) (*command, error) {
 		verb = args[0]
 		args = args[1:]
 		switch verb {
-		case verbComplete, verbFail, verbHeartbeat, verbCancel, verbInspect:
+		case verbComplete, verbFail, verbHeartbeat, verbCancel, verbInspect, verbList:
 		default:
 			return nil, lines.UnknownCommand(verb)
 		}
 	}
 
-	c := &command{verb: verb, rpcTimeoutText: DefaultRPCTimeout, concurrencyText: DefaultConcurrency}
+	c := &command{verb: verb, rpcTimeoutText: DefaultRPCTimeout, concurrencyText: DefaultConcurrency, pageSizeText: defaultPageSize}
 	fs := c.flagSet(verb)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.help = true
 			return c, nil
 		}
-		return nil, flagError(err)
+		return nil, flagError(verb, err)
 	}
 	if rest := fs.Args(); len(rest) > 0 {
 		return nil, lines.UnexpectedArgument(rest[0])
@@ -150,11 +178,22 @@ func parseArgs(args []string) (*command, error) {
 		}
 		c.rpcTimeout = timeout
 	}
-	concurrency, ok := parseConcurrency(c.concurrencyText)
+	concurrency, ok := parseWholeNumber(c.concurrencyText, maxConcurrency)
 	if !ok {
 		return nil, lines.BadConcurrency(c.concurrencyText, maxConcurrency)
 	}
 	c.concurrency = concurrency
+	pageSize, ok := parseWholeNumber(c.pageSizeText, maxPageSize)
+	if !ok {
+		return nil, lines.BadPageSize(c.pageSizeText, maxPageSize)
+	}
+	c.pageSize = pageSize
+	if verb == verbList {
+		if c.workflowID != "" && c.query.set {
+			return nil, lines.WorkflowIDAndQuery()
+		}
+		return c, nil
+	}
 
 	if err := c.checkTarget(); err != nil {
 		return nil, err
@@ -171,14 +210,14 @@ func parseArgs(args []string) (*command, error) {
 	return c, nil
 }
 
-// parseConcurrency reads --concurrency: ASCII digits only (no sign, no spaces),
-// a value from 1 to maxConcurrency.
-func parseConcurrency(text string) (int, bool) {
+// parseWholeNumber reads --concurrency or --page-size: ASCII digits only (no
+// sign, no spaces), a value from 1 to limit.
+func parseWholeNumber(text string, limit int) (int, bool) {
 	if text == "" || strings.TrimLeft(text, "0123456789") != "" {
 		return 0, false
 	}
 	n, err := strconv.Atoi(text)
-	if err != nil || n < 1 || n > maxConcurrency {
+	if err != nil || n < 1 || n > limit {
 		return 0, false
 	}
 	return n, true
@@ -187,7 +226,7 @@ func parseConcurrency(text string) (int, bool) {
 // flagError turns an error of the flag package into the CLI page's line. The
 // flag package reports errors as text only; the prefixes below are its
 // messages (go/src/flag/flag.go), and the tests pin each of them.
-func flagError(err error) *lines.Failure {
+func flagError(verb string, err error) *lines.Failure {
 	text := err.Error()
 	if name, ok := strings.CutPrefix(text, "flag provided but not defined: "); ok {
 		return lines.UnknownOption(strings.TrimLeft(name, "-"))
@@ -200,7 +239,12 @@ func flagError(err error) *lines.Failure {
 		return lines.UnknownOption(strings.TrimLeft(name, "-"))
 	}
 	if strings.HasPrefix(text, "invalid boolean value ") {
-		// --retryable is the only switch, and takes no value but true or false.
+		// A verb has one switch at most, which takes no value but true or
+		// false. (The message quotes the value, which may be anything: the
+		// verb names the switch more surely.)
+		if verb == verbList {
+			return lines.SwitchTakesNoValue("json")
+		}
 		return lines.SwitchTakesNoValue("retryable")
 	}
 	// Unreachable with the options above; a usage error all the same.

@@ -254,3 +254,18 @@ func compareParsed(t *testing.T, got, want []parsedLine) {
 		}
 	}
 }
+
+func TestParseBatchAcceptsListLines(t *testing.T) {
+	line := `{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":{"any":["value"]},"last_failure":"Try later"}`
+	for _, args := range [][]string{{"complete", "--batch", "f", "--result", "Approved"}, {"fail", "--batch", "f", "--reason", "No"}} {
+		base, err := parseArgs(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs, malformed := parseBatch([]byte(line+"\n"+`{"workflow_id":"w","activity_id":"1","attempt":"x","other":1}`), base)
+		compareParsed(t, parsedLines(jobs, malformed), []parsedLine{
+			{line: 1, workflowID: "order-17", runID: "01a2", activityID: "1", result: base.result, reason: base.reason, desc: `Activity "1" of Workflow "order-17"`},
+			{line: 2, malformed: `the line is not a hex task token or a JSON job: unknown key "other"`},
+		})
+	}
+}

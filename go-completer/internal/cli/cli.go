@@ -14,11 +14,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"golang.org/x/term"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
@@ -26,13 +28,14 @@ import (
 // exit code. It prints one line to stdout on success, and one line starting
 // "error: " to stderr on failure, whatever the input.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	r := &runner{stdin: stdin, stdout: stdout, stderr: stderr, dial: dialTemporal, progress: isTerminal(stderr)}
+	r := &runner{stdin: stdin, stdout: stdout, stderr: stderr, dial: dialTemporal, progress: isTerminal(stderr), now: time.Now}
 	return r.run(args)
 }
 
 // temporalClient is the part of client.Client the completer uses.
 type temporalClient interface {
 	activityClient
+	pending.Service
 	Close()
 }
 
@@ -55,6 +58,8 @@ type runner struct {
 	// progress is whether a batch shows its progress on stderr: only when
 	// stderr is a terminal.
 	progress bool
+	// now is the time that list counts ages to.
+	now func() time.Time
 }
 
 func (r *runner) run(args []string) (code int) {
@@ -89,6 +94,8 @@ func (r *runner) execute(args []string) error {
 		return nil
 	case cmd.verb == verbInspect:
 		return r.inspect(cmd)
+	case cmd.verb == verbList:
+		return r.list(cmd)
 	case cmd.batch.set:
 		return r.runBatch(cmd)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -40,6 +41,9 @@ type call struct {
 type fakeClient struct {
 	err    error
 	answer func(c call) error
+	// fakeVisibility answers list; the harness gives one that finds nothing
+	// when a test does not.
+	*fakeVisibility
 
 	mu       sync.Mutex
 	calls    []call
@@ -97,6 +101,8 @@ type harness struct {
 	dialed   []client.Options
 	stdin    string
 	progress bool
+	// now, when set, is the clock of list's ages.
+	now time.Time
 	// stdout, when set, stands for standard output; run then returns only
 	// what it let through.
 	stdout *closingWriter
@@ -123,6 +129,9 @@ func (w *closingWriter) Write(p []byte) (int, error) {
 
 func (h *harness) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	if h.fake.fakeVisibility == nil {
+		h.fake.fakeVisibility = &fakeVisibility{}
+	}
 	var out, errOut bytes.Buffer
 	var stdoutWriter io.Writer = &out
 	if h.stdout != nil {
@@ -133,6 +142,12 @@ func (h *harness) run(t *testing.T, args ...string) (code int, stdout, stderr st
 		stdout:   stdoutWriter,
 		stderr:   &errOut,
 		progress: h.progress,
+		now: func() time.Time {
+			if h.now.IsZero() {
+				return time.Now()
+			}
+			return h.now
+		},
 		dial: func(ctx context.Context, options client.Options) (temporalClient, error) {
 			if _, ok := ctx.Deadline(); !ok {
 				t.Error("dial without a deadline")

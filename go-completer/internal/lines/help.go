@@ -9,6 +9,7 @@ const helpOverview = `Usage:
   go-completer [complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS]
   go-completer --tasktoken HEX [--result TEXT]          (no command: complete)
   go-completer complete|fail --batch FILE|- [OPTIONS]   (many Activities, one per line)
+  go-completer list [--workflow-id ID | --query QUERY] [--json] [OPTIONS]
 
 Finishes an Activity that the Worker left to complete asynchronously.
 
@@ -18,6 +19,7 @@ Commands:
   heartbeat   record a heartbeat [--details TEXT]
   cancel      report the Activity as cancelled [--details TEXT], after a cancel was requested
   inspect     decode --tasktoken HEX offline and print it as JSON
+  list        show the Activities that wait to be finished
 
 `
 
@@ -52,10 +54,42 @@ server, 4 server unreachable or too slow, 5 heartbeat answered with a cancel req
 const completeOptions = "  --result TEXT           the Activity's result (default: empty text)\n" +
 	"  --result-file PATH      the result is the file's content, UTF-8 text, unchanged\n"
 
+const helpList = `Usage:
+  go-completer list [--workflow-id ID | --query QUERY] [--json] [OPTIONS]
+
+Shows the Activities that wait to be finished: by default those of the running
+Workflows of task queue "async". The server gives task tokens to the Worker
+only, so a listed Activity is finished by IDs:
+  go-completer list --json | go-completer complete --batch - --result TEXT
+
+Visibility can lag a Workflow started a moment ago: the default scope and
+--query may miss it for about a second; --workflow-id does not.
+
+Options:
+  --workflow-id ID        that Workflow only (its latest run), read without visibility
+  --query QUERY           a visibility query, sent as is, instead of
+                          TaskQueue = "async" AND ExecutionStatus = "Running"
+  --json                  one JSON line per pending Activity, with the --batch job keys
+  --concurrency N         describes in flight at most, 1 to 1000 (default 32)
+  --page-size N           Workflows per visibility page, 1 to 1000 (default 1000)
+
+Connection (default: Temporal's environment configuration, TEMPORAL_ADDRESS etc.):
+  --address HOST:PORT     the Temporal server (default localhost:7233)
+  --namespace NS          the namespace (default "default")
+  --rpc-timeout DURATION  bound on connecting, and on each request: 500ms, 10s, 1m,
+                          1.5s or a number of seconds (default 10s)
+
+Exit codes: 0 listed (also when nothing is pending), 1 other failure, 2 usage,
+3 refused by the server (unknown namespace, a query it cannot run), 4 server
+unreachable or too slow.
+`
+
 // Help is the help of a command; the overview when no command was named.
 func Help(verb string, bare bool) string {
 	var options, batch string
 	switch {
+	case verb == "list":
+		return helpList
 	case bare:
 		return helpOverview + helpTarget + "Options:\n" + completeOptions + "\n" + helpConnection
 	case verb == "inspect":

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/pending"
+)
+
+// defaultListQuery is list's scope without --workflow-id or --query: the
+// running Workflows of the project's task queue.
+const defaultListQuery = `TaskQueue = "async" AND ExecutionStatus = "Running"`
+
+// list shows the Activities that wait to be finished: a table, or with
+// --json one line per Activity that a batch takes as a job. The server hands
+// task tokens to the Worker only, so a listed Activity is finished by IDs.
+func (r *runner) list(cmd *command) error {
+	dialCtx, cancel := context.WithTimeout(context.Background(), cmd.rpcTimeout)
+	defer cancel()
+	c, server, err := r.connect(dialCtx, cmd)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	query := defaultListQuery
+	if cmd.query.set {
+		query = cmd.query.value
+	}
+	out := &listOutput{stdout: r.stdout, json: cmd.json, table: lines.NewTable(lines.ListHeader), now: r.now}
+	err = pending.List(context.Background(), c, pending.Options{
+		WorkflowID:  cmd.workflowID,
+		Query:       query,
+		PageSize:    cmd.pageSize,
+		Concurrency: cmd.concurrency,
+		RPCTimeout:  cmd.rpcTimeout,
+		Gone:        workflowGone,
+	}, pending.Handlers{Described: out.described, PageDone: out.pageDone})
+	if err != nil {
+		return mapListError(err, server)
+	}
+	return out.finish()
+}
+
+// listOutput writes what the listing finds: JSON lines as each Workflow's
+// describe returns, or a table block per visibility page; and counts.
+type listOutput struct {
+	stdout io.Writer
+	json   bool
+	table  *lines.Table
+	now    func() time.Time
+	buf    []byte
+	// activities, workflows and looked are the count line's N, W and L.
+	activities, workflows, looked int
+}
+
+func (o *listOutput) described(w pending.Workflow) error {
+	o.looked++
+	if len(w.Activities) > 0 {
+		o.workflows++
+		o.activities += len(w.Activities)
+	}
+	if !o.json {
+		return nil
+	}
+	o.buf = o.buf[:0]
+	for _, a := range w.Activities {
+		o.buf = lines.AppendPendingJSON(o.buf, a)
+	}
+	return o.write(o.buf)
+}
+
+func (o *listOutput) pageDone(page []pending.Workflow) error {
+	if o.json {
+		return nil
+	}
+	// The Activities of a Workflow keep the server's order.
+	slices.SortStableFunc(page, func(a, b pending.Workflow) int {
+		if c := strings.Compare(a.WorkflowID, b.WorkflowID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.RunID, b.RunID)
+	})
+	now := o.now()
+	var rows [][]string
+	for _, w := range page {
+		for _, a := range w.Activities {
+			rows = append(rows, lines.PendingCells(a, now))
+		}
+	}
+	o.buf = o.table.Block(o.buf[:0], rows)
+	return o.write(o.buf)
+}
+
+// finish writes the table's count line.
+func (o *listOutput) finish() error {
+	if o.json {
+		return nil
+	}
+	return o.write([]byte(lines.ListCount(o.activities, o.workflows, o.looked) + "\n"))
+}
+
+func (o *listOutput) write(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	if _, err := o.stdout.Write(b); err != nil {
+		return lines.StdoutFailedInList(lines.OSReason(err))
+	}
+	return nil
+}
+
+// workflowGone reports whether a describe's error means that the Workflow
+// was deleted since visibility listed it: NOT_FOUND, other than for the
+// namespace.
+func workflowGone(err error) bool {
+	code, message, ok := grpcStatus(err)
+	return ok && code == codes.NotFound && !namespaceNotFound(message)
+}
+
+// mapListError is the line of a listing that failed: standard output that
+// cannot be written, or a request the server refused or did not answer.
+func mapListError(err error, server request) *lines.Failure {
+	var failure *lines.Failure
+	if errors.As(err, &failure) {
+		return failure
+	}
+	var requestErr *pending.RequestError
+	if !errors.As(err, &requestErr) {
+		return lines.Other(err)
+	}
+	if requestErr.TimedOut {
+		return lines.Unreachable(server.address, server.timeoutText)
+	}
+	code, message, ok := grpcStatus(requestErr.Err)
+	if !ok {
+		return lines.Other(err)
+	}
+	if failure := mapUnanswered(code, err, nil, server); failure != nil {
+		return failure
+	}
+	switch {
+	case code == codes.NotFound && namespaceNotFound(message):
+		return lines.NamespaceNotFound(server.namespace, server.address)
+	case code == codes.InvalidArgument && requestErr.Query:
+		return lines.QueryRefused(message)
+	}
+	return lines.Refused(message)
+}

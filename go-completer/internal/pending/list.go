@@ -1,0 +1,197 @@
+package pending
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+)
+
+// Service is the part of client.Client that the listing reads.
+type Service interface {
+	ListWorkflow(ctx context.Context, request *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error)
+	DescribeWorkflowExecution(ctx context.Context, workflowID, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error)
+}
+
+// Options say what to list and how.
+type Options struct {
+	// WorkflowID, when set, lists that Workflow alone (its latest run), with a
+	// describe and no visibility, so with no visibility lag. Else Query is the
+	// visibility query.
+	WorkflowID string
+	Query      string
+	PageSize   int
+	// Concurrency is the most describes in flight.
+	Concurrency int
+	// RPCTimeout bounds each request on its own.
+	RPCTimeout time.Duration
+	// Gone reports whether a describe's error means that the Workflow is not
+	// there any more (deleted since visibility listed it): it is left out.
+	Gone func(err error) bool
+}
+
+// RequestError is a request of the listing that failed.
+type RequestError struct {
+	// Query is whether the request was the visibility query rather than a
+	// describe.
+	Query bool
+	// TimedOut is whether the request's own deadline had passed.
+	TimedOut bool
+	Err      error
+}
+
+func (e *RequestError) Error() string {
+	if e.Query {
+		return "listing Workflows: " + e.Err.Error()
+	}
+	return "describing a Workflow: " + e.Err.Error()
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Handlers receive what the listing finds. Described is called with each
+// running Workflow as its describe returns, one call at a time; PageDone with
+// the running Workflows of a visibility page once all are described (for
+// WorkflowID, the one Workflow, or none). An error of theirs stops the
+// listing and is returned as it is.
+type Handlers struct {
+	Described func(Workflow) error
+	PageDone  func([]Workflow) error
+}
+
+// List pages through the Workflows of opts, describes each running one, and
+// hands what it finds to h. It holds one page at a time: memory stays flat
+// in the number of Workflows.
+func List(ctx context.Context, svc Service, opts Options, h Handlers) error {
+	if opts.WorkflowID != "" {
+		return describePage(ctx, svc, opts, h, []execution{{workflowID: opts.WorkflowID}})
+	}
+	var next []byte
+	for {
+		page, err := listPage(ctx, svc, opts, next)
+		if err != nil {
+			return err
+		}
+		running := make([]execution, 0, len(page.GetExecutions()))
+		for _, info := range page.GetExecutions() {
+			// A closed Workflow has nothing pending: no describe for it.
+			if info.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+				running = append(running, execution{info.GetExecution().GetWorkflowId(), info.GetExecution().GetRunId()})
+			}
+		}
+		if err := describePage(ctx, svc, opts, h, running); err != nil {
+			return err
+		}
+		if next = page.GetNextPageToken(); len(next) == 0 {
+			return nil
+		}
+	}
+}
+
+type execution struct {
+	workflowID string
+	runID      string
+}
+
+func listPage(ctx context.Context, svc Service, opts Options, next []byte) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
+	defer cancel()
+	page, err := svc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		PageSize:      int32(opts.PageSize),
+		NextPageToken: next,
+		Query:         opts.Query,
+	})
+	if err != nil {
+		return nil, &RequestError{Query: true, TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
+	}
+	return page, nil
+}
+
+// describePage describes the executions with at most opts.Concurrency in
+// flight. The first error cancels the describes still in flight and is the
+// one returned.
+func describePage(ctx context.Context, svc Service, opts Options, h Handlers, executions []execution) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		found    []Workflow
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	slots := make(chan struct{}, max(opts.Concurrency, 1))
+	for _, e := range executions {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			w, running, err := describe(ctx, svc, opts, e)
+			mu.Lock()
+			defer mu.Unlock()
+			if firstErr != nil {
+				return
+			}
+			if err != nil {
+				fail(err)
+				return
+			}
+			if !running {
+				return
+			}
+			found = append(found, w)
+			if err := h.Described(w); err != nil {
+				fail(err)
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	// The caller's context was cancelled: no describe failed, but the listing
+	// is over.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return h.PageDone(found)
+}
+
+// describe reads one Workflow's pending Activities. running is false for a
+// Workflow that closed or went away since it was listed: it is left out.
+func describe(ctx context.Context, svc Service, opts Options, e execution) (w Workflow, running bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
+	defer cancel()
+	resp, err := svc.DescribeWorkflowExecution(ctx, e.workflowID, e.runID)
+	if err != nil {
+		if opts.Gone != nil && opts.Gone(err) {
+			return Workflow{}, false, nil
+		}
+		return Workflow{}, false, &RequestError{TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
+	}
+	info := resp.GetWorkflowExecutionInfo()
+	if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return Workflow{}, false, nil
+	}
+	w = Workflow{WorkflowID: info.GetExecution().GetWorkflowId(), RunID: info.GetExecution().GetRunId()}
+	if w.WorkflowID == "" {
+		w.WorkflowID, w.RunID = e.workflowID, e.runID
+	}
+	for _, activity := range resp.GetPendingActivities() {
+		w.Activities = append(w.Activities, newActivity(w.WorkflowID, w.RunID, activity))
+	}
+	return w, true, nil
+}
