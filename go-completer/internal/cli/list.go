@@ -42,7 +42,7 @@ func (r *runner) list(cmd *command) error {
 		Concurrency: cmd.concurrency,
 		RPCTimeout:  cmd.rpcTimeout,
 		Gone:        workflowGone,
-	}, pending.Handlers{Described: out.described, PageDone: out.pageDone})
+	}, pending.Handlers{Found: out.found, Described: out.described, PageDone: out.pageDone})
 	if err != nil {
 		return mapListError(err, server)
 	}
@@ -61,8 +61,11 @@ type listOutput struct {
 	activities, workflows, looked int
 }
 
+func (o *listOutput) found(n int) {
+	o.looked += n
+}
+
 func (o *listOutput) described(w pending.Workflow) error {
-	o.looked++
 	if len(w.Activities) > 0 {
 		o.workflows++
 		o.activities += len(w.Activities)

@@ -109,7 +109,7 @@ func TestRunListTable(t *testing.T) {
 		"order-17     1            Activity  2/3      scheduled         3m12s    -          -        Try later\n" +
 		"order-19     1            Activity  1        cancel requested  2h0m5s   -          -        -\n" +
 		"order-18     1            Activity  1        started           41s      5s ago     40% done and a detail longer than forty…  -\n" +
-		"3 pending Activities in 3 Workflows (4 Workflows looked at)\n"
+		"3 pending Activities in 3 Workflows (5 Workflows looked at)\n"
 	if code != lines.ExitOK || stderr != "" || stdout != want {
 		t.Errorf("run = %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, stdout, want)
 	}

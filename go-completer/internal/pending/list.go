@@ -58,6 +58,9 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // WorkflowID, the one Workflow, or none). An error of theirs stops the
 // listing and is returned as it is.
 type Handlers struct {
+	// Found counts the Workflows found: every one a visibility page returned,
+	// closed ones included, or for a Workflow ID 1 when it exists.
+	Found     func(n int)
 	Described func(Workflow) error
 	PageDone  func([]Workflow) error
 }
@@ -67,7 +70,7 @@ type Handlers struct {
 // in the number of Workflows.
 func List(ctx context.Context, svc Service, opts Options, h Handlers) error {
 	if opts.WorkflowID != "" {
-		return describePage(ctx, svc, opts, h, []execution{{workflowID: opts.WorkflowID}})
+		return describePage(ctx, svc, opts, h, []execution{{workflowID: opts.WorkflowID}}, true)
 	}
 	var next []byte
 	for {
@@ -75,6 +78,7 @@ func List(ctx context.Context, svc Service, opts Options, h Handlers) error {
 		if err != nil {
 			return err
 		}
+		h.found(len(page.GetExecutions()))
 		running := make([]execution, 0, len(page.GetExecutions()))
 		for _, info := range page.GetExecutions() {
 			// A closed Workflow has nothing pending: no describe for it.
@@ -82,7 +86,7 @@ func List(ctx context.Context, svc Service, opts Options, h Handlers) error {
 				running = append(running, execution{info.GetExecution().GetWorkflowId(), info.GetExecution().GetRunId()})
 			}
 		}
-		if err := describePage(ctx, svc, opts, h, running); err != nil {
+		if err := describePage(ctx, svc, opts, h, running, false); err != nil {
 			return err
 		}
 		if next = page.GetNextPageToken(); len(next) == 0 {
@@ -110,10 +114,18 @@ func listPage(ctx context.Context, svc Service, opts Options, next []byte) (*wor
 	return page, nil
 }
 
+// found calls Found, which a caller that does not count may leave nil.
+func (h Handlers) found(n int) {
+	if h.Found != nil {
+		h.Found(n)
+	}
+}
+
 // describePage describes the executions with at most opts.Concurrency in
 // flight. The first error cancels the describes still in flight and is the
-// one returned.
-func describePage(ctx context.Context, svc Service, opts Options, h Handlers, executions []execution) error {
+// one returned. countFound is whether the describes themselves tell which
+// Workflows exist (a Workflow ID), rather than visibility.
+func describePage(ctx context.Context, svc Service, opts Options, h Handlers, executions []execution, countFound bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -139,7 +151,7 @@ func describePage(ctx context.Context, svc Service, opts Options, h Handlers, ex
 		}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			w, running, err := describe(ctx, svc, opts, e)
+			w, state, err := describe(ctx, svc, opts, e)
 			mu.Lock()
 			defer mu.Unlock()
 			if firstErr != nil {
@@ -149,7 +161,10 @@ func describePage(ctx context.Context, svc Service, opts Options, h Handlers, ex
 				fail(err)
 				return
 			}
-			if !running {
+			if countFound && state != foundGone {
+				h.found(1)
+			}
+			if state != foundRunning {
 				return
 			}
 			found = append(found, w)
@@ -170,21 +185,30 @@ func describePage(ctx context.Context, svc Service, opts Options, h Handlers, ex
 	return h.PageDone(found)
 }
 
-// describe reads one Workflow's pending Activities. running is false for a
-// Workflow that closed or went away since it was listed: it is left out.
-func describe(ctx context.Context, svc Service, opts Options, e execution) (w Workflow, running bool, err error) {
+// What a describe found of a Workflow.
+type foundAs int
+
+const (
+	foundGone   foundAs = iota // deleted, or never there
+	foundClosed                // closed since it was listed: nothing pending
+	foundRunning
+)
+
+// describe reads one Workflow's pending Activities. A Workflow that closed
+// or went away since it was listed is left out.
+func describe(ctx context.Context, svc Service, opts Options, e execution) (w Workflow, found foundAs, err error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
 	defer cancel()
 	resp, err := svc.DescribeWorkflowExecution(ctx, e.workflowID, e.runID)
 	if err != nil {
 		if opts.Gone != nil && opts.Gone(err) {
-			return Workflow{}, false, nil
+			return Workflow{}, foundGone, nil
 		}
-		return Workflow{}, false, &RequestError{TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
+		return Workflow{}, foundGone, &RequestError{TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
 	}
 	info := resp.GetWorkflowExecutionInfo()
 	if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		return Workflow{}, false, nil
+		return Workflow{}, foundClosed, nil
 	}
 	w = Workflow{WorkflowID: info.GetExecution().GetWorkflowId(), RunID: info.GetExecution().GetRunId()}
 	if w.WorkflowID == "" {
@@ -193,5 +217,5 @@ func describe(ctx context.Context, svc Service, opts Options, e execution) (w Wo
 	for _, activity := range resp.GetPendingActivities() {
 		w.Activities = append(w.Activities, newActivity(w.WorkflowID, w.RunID, activity))
 	}
-	return w, true, nil
+	return w, foundRunning, nil
 }
