@@ -2,18 +2,20 @@
 
 Where each concern lives (the Go completer, go-completer/internal/, uses the mirror names):
 - cli: the click group, the one `error: ` line and exit code of every failure, main();
-- verbs/: one module per verb (complete, fail, heartbeat, cancel, inspect) and the options
-  they share;
+- verbs/: one module per verb (complete, fail, heartbeat, cancel, inspect, list) and the
+  options they share;
 - args: the command line's grammar (Go's `flag` rules);
 - lines: every line and JSON text the completer prints, the words of docs/completer-cli.md;
 - errors: the failures, each with its exit code;
 - target, tasktoken: which Activity, checked offline; times, durations, text, files: values;
 - connection: environment configuration and flags, connecting; send: one request, and what
   its failure means;
+- configfile: Temporal's configuration file, and what is wrong with it;
 - jobs, batch, output: a batch's lines, sending them with bounded concurrency, and writing
-  standard output.
+  standard output;
+- pending: the pending Activities, from visibility and describe (`list`).
 
 Nothing below verbs/ imports a verb, and temporalio is imported only where a request is sent
-(send, and inside the functions of connection and batch), so `--help` and `inspect` start
-without it.
+(send and pending, and inside the functions of connection, configfile and batch), so
+`--help` and `inspect` start without it.
 """

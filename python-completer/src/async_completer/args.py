@@ -26,6 +26,8 @@ _GO_BOOLS = {
 
 DEFAULT_CONCURRENCY = "32"
 MAX_CONCURRENCY = 1000
+DEFAULT_PAGE_SIZE = "1000"
+MAX_PAGE_SIZE = 1000
 
 
 def go_style_args(command: click.Command, args: Sequence[str]) -> list[str]:
@@ -125,8 +127,22 @@ def reject_extra_args(ctx: click.Context) -> None:
         raise UsageFailure(lines.unexpected_argument(ctx.args[0]))
 
 
-def parse_concurrency(text: str) -> int:
-    """--concurrency: ASCII digits only (no sign, no spaces), from 1 to MAX_CONCURRENCY."""
-    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_CONCURRENCY:
+def _whole_number(text: str, maximum: int) -> int | None:
+    """ASCII digits only (no sign, no spaces), from 1 to maximum; else None."""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= maximum:
         return int(text)
-    raise UsageFailure(lines.bad_concurrency(text, MAX_CONCURRENCY))
+    return None
+
+
+def parse_concurrency(text: str) -> int:
+    value = _whole_number(text, MAX_CONCURRENCY)
+    if value is None:
+        raise UsageFailure(lines.bad_concurrency(text, MAX_CONCURRENCY))
+    return value
+
+
+def parse_page_size(text: str) -> int:
+    value = _whole_number(text, MAX_PAGE_SIZE)
+    if value is None:
+        raise UsageFailure(lines.bad_page_size(text, MAX_PAGE_SIZE))
+    return value

@@ -28,6 +28,7 @@ from async_completer.verbs.complete import complete
 from async_completer.verbs.fail import fail
 from async_completer.verbs.heartbeat import heartbeat
 from async_completer.verbs.inspect import inspect
+from async_completer.verbs.list import list_pending
 from async_completer.verbs.options import CONTEXT_SETTINGS
 
 PROG_NAME = "python-completer"
@@ -99,7 +100,7 @@ def _error(message: str) -> None:
     cls=CompleterGroup,
     context_settings=CONTEXT_SETTINGS,
     options_metavar="",
-    subcommand_metavar="[complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS]",
+    subcommand_metavar="[complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS] | list ...",
 )
 def cli() -> None:
     """Completes, fails, heartbeats or cancels a Temporal Activity from outside the Worker
@@ -110,6 +111,8 @@ def cli() -> None:
     With no verb, `python-completer --tasktoken HEX [--result TEXT]` completes.
     `complete|fail --batch FILE|- [--concurrency N]` finishes many Activities, one
     per line, and prints one JSON line per job.
+    `list [--workflow-id ID | --query Q] [--json]` shows the Activities that wait,
+    with the IDs that finish them (visibility can lag a just-started Workflow).
 
     \b
     Exit codes: 0 done; 1 other failure; 2 usage error or malformed input;
@@ -118,7 +121,7 @@ def cli() -> None:
     """
 
 
-for _verb in (complete, fail, heartbeat, cancel, inspect):
+for _verb in (complete, fail, heartbeat, cancel, inspect, list_pending):
     cli.add_command(_verb)
 
 

@@ -26,6 +26,20 @@ _KEYS = {
     "complete": ("tasktoken", "workflow_id", "activity_id", "run_id", "result"),
     "fail": ("tasktoken", "workflow_id", "activity_id", "run_id", "reason", "retryable"),
 }
+# The other keys of a `list --json` line: accepted with any value and ignored, so that
+# listed lines can be piped in as they are.
+_LISTED_KEYS = frozenset(
+    (
+        "activity_type",
+        "attempt",
+        "maximum_attempts",
+        "state",
+        "waiting_since",
+        "last_heartbeat_time",
+        "heartbeat_details",
+        "last_failure",
+    )
+)
 # What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it, and
 # it could not be written out.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -154,7 +168,11 @@ def _json_job(text: str, verb: str) -> dict[str, Any]:
         raise UsageFailure(lines.job_not_json(str(err) or type(err).__name__)) from err
     if not isinstance(value, dict):  # not reached: the text starts with `{`
         raise UsageFailure(lines.JOB_NOT_AN_OBJECT)
-    fields = {_LONE_SURROGATE.sub("\ufffd", key): item for key, item in value.items()}
+    fields = {
+        _LONE_SURROGATE.sub("\ufffd", key): item
+        for key, item in value.items()
+        if key not in _LISTED_KEYS
+    }
     known = _KEYS[verb]
     keys = sorted(fields)
     for key in keys:

@@ -1,5 +1,6 @@
-"""Times as the completers print them: Go's time.RFC3339Nano in UTC, for any int64 seconds
-(a task token may carry any; datetime cannot hold them all)."""
+"""Times and ages as the completers print them: Go's time.RFC3339Nano in UTC, for any int64
+seconds (a task token may carry any; datetime cannot hold them all), and Go's time.Duration
+text."""
 
 from __future__ import annotations
 
@@ -31,3 +32,15 @@ def format_rfc3339nano(seconds: int, nanos: int) -> str:
     year_text = f"-{-year:04d}" if year < 0 else f"{year:04d}"
     fraction = f".{nanos:09d}".rstrip("0") if nanos else ""
     return f"{year_text}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{fraction}Z"
+
+
+def go_duration(seconds: int) -> str:
+    """A whole number of seconds as Go's time.Duration prints it: 0s, 45s, 3m12s, 1h0m5s,
+    26h3m4s (no days)."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes}m{secs}s"
+    if minutes:
+        return f"{minutes}m{secs}s"
+    return f"{secs}s"

@@ -81,7 +81,9 @@ def batch_options(function: F) -> F:
     )
 
 
-def connection_options(function: F) -> F:
+def connection_options(
+    function: F, rpc_timeout_help: str = "Bound on connecting plus the request"
+) -> F:
     return _apply(
         [
             click.option(
@@ -99,7 +101,7 @@ def connection_options(function: F) -> F:
                 metavar="DURATION",
                 default=DEFAULT_RPC_TIMEOUT,
                 show_default=True,
-                help="Bound on connecting plus the request: 500ms, 10s, 1m, 1.5s or seconds.",
+                help=f"{rpc_timeout_help}: 500ms, 10s, 1m, 1.5s or seconds.",
             ),
         ],
         function,

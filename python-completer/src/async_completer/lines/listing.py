@@ -1,0 +1,114 @@
+"""`list`: its table (header, rows, the count line), its JSON lines, and its failures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from async_completer.lines.batch import json_string
+from async_completer.text import one_line
+from async_completer.times import format_rfc3339nano, go_duration
+
+if TYPE_CHECKING:
+    from async_completer.pending.activity import PendingActivity, Time
+
+BOTH_SCOPES = "give either --workflow-id or --query, not both"
+TABLE_HEADER = (
+    "WORKFLOW ID",
+    "ACTIVITY ID",
+    "TYPE",
+    "ATTEMPT",
+    "STATE",
+    "WAITING",
+    "HEARTBEAT",
+    "DETAILS",
+    "LAST FAILURE",
+)
+# DETAILS and LAST FAILURE are cut to this many code points, the last of them an ellipsis.
+CELL_LIMIT = 40
+
+
+def bad_page_size(text: str, maximum: int) -> str:
+    return f'--page-size "{text}" must be a whole number from 1 to {maximum}'
+
+
+def query_refused(message: str) -> str:
+    return f"the server refused the query: {one_line(message)}"
+
+
+def listing_stdout_failed(reason: str) -> str:
+    return f"could not write to standard output ({reason}): the listing stopped"
+
+
+def _time(value: Time | None) -> str:
+    return "null" if value is None else f'"{format_rfc3339nano(*value)}"'
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else json_string(value)
+
+
+def list_json_line(a: PendingActivity) -> str:
+    """One compact JSON line, keys in the page's order, strings as a batch's lines encode
+    them (so `list --json | complete --batch -` reads them back)."""
+    return (
+        f'{{"workflow_id":{json_string(a.workflow_id)},"run_id":{json_string(a.run_id)},'
+        f'"activity_id":{json_string(a.activity_id)},'
+        f'"activity_type":{json_string(a.activity_type)},"attempt":{a.attempt},'
+        f'"maximum_attempts":{a.maximum_attempts},"state":{json_string(a.state)},'
+        f'"waiting_since":{_time(a.waiting_since)},'
+        f'"last_heartbeat_time":{_time(a.last_heartbeat_time)},'
+        f'"heartbeat_details":{_text(a.heartbeat_details)},'
+        f'"last_failure":{_text(a.last_failure)}}}'
+    )
+
+
+def _age(value: Time | None, now_ns: int) -> str | None:
+    """now minus a time, rounded down to whole seconds; 0s for a time in the future."""
+    if value is None:
+        return None
+    seconds, nanos = value
+    elapsed = now_ns - (seconds * 1_000_000_000 + nanos)
+    return go_duration(max(elapsed, 0) // 1_000_000_000)
+
+
+def _cut(value: str | None) -> str:
+    if value is None:
+        return "-"
+    text = one_line(value)
+    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"
+
+
+def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
+    """The cells of one row, in TABLE_HEADER's order."""
+    attempt = f"{a.attempt}/{a.maximum_attempts}" if a.maximum_attempts else str(a.attempt)
+    waiting = _age(a.waiting_since, now_ns)
+    heartbeat = _age(a.last_heartbeat_time, now_ns)
+    return (
+        a.workflow_id,
+        a.activity_id,
+        a.activity_type,
+        attempt,
+        a.state.replace("_", " "),
+        "-" if waiting is None else waiting,
+        "-" if heartbeat is None else f"{heartbeat} ago",
+        _cut(a.heartbeat_details),
+        _cut(a.last_failure),
+    )
+
+
+def table_line(cells: tuple[str, ...], widths: list[int]) -> str:
+    """Cells separated by two spaces, each left-aligned to its column's width (in code
+    points), the last one not padded, no trailing spaces."""
+    padded = [cell.ljust(width) for cell, width in zip(cells[:-1], widths, strict=False)]
+    return "  ".join([*padded, cells[-1]]).rstrip(" ")
+
+
+def count_line(activities: int, workflows: int, looked_at: int) -> str:
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    return (
+        f"{count(activities, 'pending Activity', 'pending Activities')} in "
+        f"{count(workflows, 'Workflow', 'Workflows')} "
+        f"({count(looked_at, 'Workflow', 'Workflows')} looked at)"
+    )

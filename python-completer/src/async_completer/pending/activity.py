@@ -1,0 +1,102 @@
+"""One pending Activity as `list` shows it, read from the server's PendingActivityInfo.
+
+This module imports temporalio's protobuf messages only, and nothing of the completer but
+text helpers: lines.py formats these rows without depending on how they are found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import PendingActivityState
+from temporalio.api.workflow.v1 import PendingActivityInfo
+
+_STATE_PREFIX = "PENDING_ACTIVITY_STATE_"
+# What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The bytes that are not UTF-8, as surrogateescape keeps them: a run of them is one U+FFFD,
+# as Go's strings.ToValidUTF8 makes it.
+_INVALID_RUN = re.compile("[\udc80-\udcff]+")
+
+Time = tuple[int, int]  # a protobuf Timestamp: seconds and nanoseconds since the epoch
+
+
+@dataclass(frozen=True, slots=True)
+class PendingActivity:
+    """One row: what `list` shows of a pending Activity (docs/completer-cli.md, the JSON
+    line's keys)."""
+
+    workflow_id: str
+    run_id: str
+    activity_id: str
+    activity_type: str
+    attempt: int
+    maximum_attempts: int
+    state: str
+    waiting_since: Time | None
+    last_heartbeat_time: Time | None
+    heartbeat_details: str | None
+    last_failure: str | None
+
+
+def _time(timestamp: Timestamp) -> Time:
+    return timestamp.seconds, timestamp.nanos
+
+
+def _state(info: PendingActivityInfo) -> str:
+    # A server older than the paused states marks a paused Activity with the flag alone.
+    if info.paused:
+        return "paused"
+    try:
+        name = PendingActivityState.Name(info.state)
+    except ValueError:
+        name = "PENDING_ACTIVITY_STATE_UNSPECIFIED"  # a state newer than this SDK
+    return name.removeprefix(_STATE_PREFIX).lower()
+
+
+def detail_text(payload: Payload) -> str:
+    """A heartbeat detail as text: a text (a JSON string in a json/plain payload, as the
+    SDKs encode one) as that text, any other payload as its data read as UTF-8."""
+    data = payload.data
+    if payload.metadata.get("encoding") == b"json/plain" and data.startswith(b'"'):
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError):
+            value = None
+        if isinstance(value, str):
+            return _LONE_SURROGATE.sub("\ufffd", value)
+    return _INVALID_RUN.sub("\ufffd", data.decode("utf-8", "surrogateescape"))
+
+
+def _waiting_since(info: PendingActivityInfo) -> Time | None:
+    """When the current attempt started, or, before it has started (scheduled, or waiting
+    for a retry), when it was scheduled. While a retry waits the server keeps the start of
+    the attempt before: a start before the schedule is no start of the current attempt."""
+    started = _time(info.last_started_time) if info.HasField("last_started_time") else None
+    scheduled = _time(info.scheduled_time) if info.HasField("scheduled_time") else None
+    if started is not None and (scheduled is None or started >= scheduled):
+        return started
+    return scheduled if scheduled is not None else started
+
+
+def row_of(workflow_id: str, run_id: str, info: PendingActivityInfo) -> PendingActivity:
+    details = info.heartbeat_details.payloads
+    return PendingActivity(
+        workflow_id=workflow_id,
+        run_id=run_id,
+        activity_id=info.activity_id,
+        activity_type=info.activity_type.name,
+        attempt=info.attempt,
+        maximum_attempts=info.maximum_attempts,
+        state=_state(info),
+        waiting_since=_waiting_since(info),
+        last_heartbeat_time=(
+            _time(info.last_heartbeat_time) if info.HasField("last_heartbeat_time") else None
+        ),
+        heartbeat_details=detail_text(details[0]) if details else None,
+        last_failure=info.last_failure.message if info.HasField("last_failure") else None,
+    )

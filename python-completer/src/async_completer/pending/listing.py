@@ -1,0 +1,196 @@
+"""Finding the pending Activities: visibility finds the Workflows, describe reads each
+one's pending Activities.
+
+Visibility is read one page at a time, and each page's running Workflows are described
+concurrently (at most `concurrency` describes in flight) before the next page is read: memory
+stays flat in the number of Workflows. The rows go to a Sink as they are found: one call per
+described Workflow, one per finished page. Imported only by `list`, when it runs: this module
+imports temporalio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol, TypeVar
+
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import WorkflowExecutionStatus
+from temporalio.api.workflowservice.v1 import (
+    DescribeWorkflowExecutionRequest,
+    DescribeWorkflowExecutionResponse,
+    ListWorkflowExecutionsRequest,
+)
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from async_completer import lines
+from async_completer.connection import Connection, Server, client_config, connect
+from async_completer.errors import CompleterError, ServerRefused, ServerUnreachable
+from async_completer.pending.activity import PendingActivity, row_of
+from async_completer.send import failure_for, rpc_failure
+
+DEFAULT_QUERY = 'TaskQueue = "async" AND ExecutionStatus = "Running"'
+RUNNING = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+T = TypeVar("T")
+
+
+class Sink(Protocol):
+    def workflow(self, rows: Sequence[PendingActivity]) -> None:
+        """A described Workflow's pending Activities (maybe none), as soon as it returns."""
+
+    def page(self) -> None:
+        """Every Workflow of a visibility page (or the one of --workflow-id) is described."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which Workflows: one by ID (describe alone, no visibility), or a visibility query."""
+
+    workflow_id: str | None = None
+    query: str = DEFAULT_QUERY
+
+
+def pending_of(
+    listed: WorkflowExecution, response: DescribeWorkflowExecutionResponse
+) -> list[PendingActivity] | None:
+    """A described Workflow's rows, in the server's order; None once it has closed."""
+    info = response.workflow_execution_info
+    if info.status != RUNNING:
+        return None
+    execution = info.execution if info.execution.workflow_id else listed
+    return [
+        row_of(execution.workflow_id, execution.run_id, activity)
+        for activity in response.pending_activities
+    ]
+
+
+class Lister:
+    """One listing on a connected client. Each request (a visibility page, a describe) is
+    bounded by --rpc-timeout on its own."""
+
+    def __init__(self, client: Client, server: Server, timeout: float, concurrency: int) -> None:
+        self._client = client
+        self._server = server
+        self._timeout = timeout
+        self._concurrency = concurrency
+        # L of the count line: every Workflow visibility returned, or for a Workflow ID 1
+        # when it exists.
+        self.looked_at = 0
+
+    async def run(self, scope: Scope, page_size: int, sink: Sink) -> None:
+        """Lists the scope into sink. Raises the contract's error when a request fails."""
+        if scope.workflow_id is not None:
+            if await self._describe(WorkflowExecution(workflow_id=scope.workflow_id), sink):
+                self.looked_at += 1
+            sink.page()
+            return
+        token = b""
+        while True:
+            request = ListWorkflowExecutionsRequest(
+                namespace=self._client.namespace,
+                page_size=page_size,
+                next_page_token=token,
+                query=scope.query,
+            )
+            response = await self._call(
+                self._client.workflow_service.list_workflow_executions(
+                    request, retry=True, timeout=timedelta(seconds=self._timeout)
+                ),
+                query=True,
+            )
+            self.looked_at += len(response.executions)
+            # A closed Workflow has nothing pending: no describe for it.
+            running = [info.execution for info in response.executions if info.status == RUNNING]
+            await self._describe_all(running, sink)
+            sink.page()
+            token = response.next_page_token
+            if not token:
+                return
+
+    async def _describe_all(self, executions: Sequence[WorkflowExecution], sink: Sink) -> None:
+        pending = iter(executions)
+
+        async def worker() -> None:
+            for execution in pending:
+                await self._describe(execution, sink)
+
+        # A failure of one describe (or of writing its rows) ends the others: the listing
+        # stops with that one error.
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(min(self._concurrency, len(executions))):
+                    group.create_task(worker())
+        except BaseExceptionGroup as failures:
+            raise _first(failures) from None
+
+    async def _describe(self, execution: WorkflowExecution, sink: Sink) -> bool:
+        """Describes one Workflow into sink; False when it does not exist (any more)."""
+        request = DescribeWorkflowExecutionRequest(
+            namespace=self._client.namespace, execution=execution
+        )
+        try:
+            response = await self._call(
+                self._client.workflow_service.describe_workflow_execution(
+                    request, retry=True, timeout=timedelta(seconds=self._timeout)
+                ),
+                query=False,
+            )
+        except _Gone:
+            return False  # deleted since visibility saw it: left out
+        rows = pending_of(execution, response)
+        if rows is not None:  # else closed since visibility saw it: left out
+            sink.workflow(rows)
+        return True
+
+    async def _call(self, call: Awaitable[T], *, query: bool) -> T:
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await call
+        except Exception as err:
+            raise self._failure(err, query) from err
+
+    def _failure(self, err: Exception, query: bool) -> Exception:
+        if isinstance(err, TimeoutError):
+            return ServerUnreachable(
+                lines.unreachable(self._server.address, self._server.rpc_timeout_text)
+            )
+        if isinstance(err, RPCError):
+            namespace = err.message.startswith("Namespace ")
+            if err.status == RPCStatusCode.NOT_FOUND and not namespace and not query:
+                return _Gone()
+            if err.status == RPCStatusCode.INVALID_ARGUMENT and query:
+                return ServerRefused(lines.query_refused(err.message))
+            return rpc_failure(err, self._server)
+        return CompleterError(lines.other_failure(err))
+
+
+def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = failures.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+class _Gone(Exception):
+    """Describe answered NOT_FOUND: the Workflow is no more."""
+
+
+def list_pending(
+    connection: Connection, scope: Scope, page_size: int, concurrency: int, sink: Sink
+) -> int:
+    """Connects (within --rpc-timeout) and lists the scope into sink. Returns how many
+    Workflows were looked at; raises the contract's error."""
+    config, server = client_config(connection)
+
+    async def connect_and_list() -> int:
+        try:
+            async with asyncio.timeout(connection.rpc_timeout):
+                client = await connect(config, server)
+        except Exception as err:
+            raise failure_for(err, server) from err
+        lister = Lister(client, server, connection.rpc_timeout, concurrency)
+        await lister.run(scope, page_size, sink)
+        return lister.looked_at
+
+    return asyncio.run(connect_and_list())

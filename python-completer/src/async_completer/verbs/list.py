@@ -1,0 +1,149 @@
+"""`list`: the Activities that wait to be finished, as a table or as JSON lines that
+`complete --batch -` reads back. Finding them is pending.py's; writing them is here."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from async_completer import lines
+from async_completer.args import (
+    DEFAULT_PAGE_SIZE,
+    VerbCommand,
+    parse_concurrency,
+    parse_page_size,
+    reject_extra_args,
+)
+from async_completer.connection import Connection
+from async_completer.durations import parse_rpc_timeout
+from async_completer.errors import CompleterError, UsageFailure
+from async_completer.output import Stdout, encode_line
+from async_completer.verbs.options import CONTEXT_SETTINGS, concurrency_option, connection_options
+
+if TYPE_CHECKING:
+    from async_completer.pending.activity import PendingActivity
+
+
+class Lines:
+    """Standard output for whole lines; a write that fails stops the listing."""
+
+    def __init__(self) -> None:
+        self._stdout = Stdout()
+
+    def write(self, texts: Sequence[str]) -> None:
+        _, error = self._stdout.write([encode_line(text) for text in texts])
+        if error is not None:
+            raise CompleterError(lines.listing_stdout_failed(error))
+
+
+class JsonLines(Lines):
+    """One JSON line per pending Activity, as soon as its Workflow's describe returns."""
+
+    def workflow(self, rows: Sequence[PendingActivity]) -> None:
+        if rows:
+            self.write([lines.list_json_line(row) for row in rows])
+
+    def page(self) -> None:
+        pass
+
+
+class Table(Lines):
+    """The table, one block per visibility page, sorted by Workflow ID then run ID. A
+    column is as wide as its widest cell so far: a later block may widen it, lines already
+    written stay as they were."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._block: list[PendingActivity] = []
+        self._widths = [0] * len(lines.TABLE_HEADER)
+        self._header_written = False
+        self.activities = 0
+        self.workflows = 0
+
+    def workflow(self, rows: Sequence[PendingActivity]) -> None:
+        self._block.extend(rows)
+        self.activities += len(rows)
+        self.workflows += bool(rows)
+
+    def page(self) -> None:
+        if not self._block:
+            return
+        # A stable sort: a Workflow's Activities keep the server's order.
+        self._block.sort(key=lambda row: (row.workflow_id, row.run_id))
+        now = time.time_ns()
+        block = [lines.table_cells(row, now) for row in self._block]
+        self._block = []
+        if not self._header_written:
+            block.insert(0, lines.TABLE_HEADER)
+            self._header_written = True
+        for cells in block:
+            for column, cell in enumerate(cells):
+                self._widths[column] = max(self._widths[column], len(cell))
+        self.write([lines.table_line(cells, self._widths) for cells in block])
+
+    def finish(self, looked_at: int) -> None:
+        self.write([lines.count_line(self.activities, self.workflows, looked_at)])
+
+
+@click.command("list", cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
+@click.option("--workflow-id", metavar="ID", help="That Workflow only (its latest run).")
+@click.option(
+    "--query",
+    metavar="QUERY",
+    help='A visibility query, sent as is (default: TaskQueue = "async" AND ExecutionStatus = '
+    '"Running").',
+)
+@click.option("--json", "json_lines", is_flag=True, help="One JSON line per pending Activity.")
+@concurrency_option("Describes in flight at most, 1 to 1000.")
+@click.option(
+    "--page-size",
+    metavar="N",
+    default=DEFAULT_PAGE_SIZE,
+    show_default=True,
+    help="Workflows per visibility page, 1 to 1000.",
+)
+@functools.partial(
+    connection_options, rpc_timeout_help="Bound on connecting, and on each request on its own"
+)
+@click.pass_context
+def list_pending(
+    ctx: click.Context,
+    workflow_id: str | None,
+    query: str | None,
+    json_lines: bool,
+    concurrency: str,
+    page_size: str,
+    address: str | None,
+    namespace: str | None,
+    rpc_timeout: str,
+) -> None:
+    """Lists the Activities that wait to be finished, with the IDs that finish them
+    (`list --json | python-completer complete --batch - --result TEXT`).
+
+    \b
+    The server gives task tokens to the Worker only: a listed Activity is finished by
+    its IDs. Visibility can lag a Workflow started a moment ago: the default scope and
+    --query may miss it for about a second; --workflow-id (describe alone) does not.
+    """
+    reject_extra_args(ctx)
+    timeout = parse_rpc_timeout(rpc_timeout)
+    workers = parse_concurrency(concurrency)
+    size = parse_page_size(page_size)
+    if workflow_id and query is not None:
+        raise UsageFailure(lines.BOTH_SCOPES)
+    connection = Connection(address, namespace, timeout, rpc_timeout)
+    # Imported here, not at the top: temporalio takes a while to import, and --help and
+    # inspect do not need it.
+    from async_completer.pending import DEFAULT_QUERY, Scope, list_pending
+
+    scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
+    if json_lines:
+        list_pending(connection, scope, size, workers, JsonLines())
+        return
+    table = Table()
+    looked_at = list_pending(connection, scope, size, workers, table)
+    table.finish(looked_at)
