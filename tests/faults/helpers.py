@@ -78,8 +78,8 @@ def odd_length(digits: int) -> str:
 
 def unknown_command(verb: str) -> str:
     return (
-        f'error: unknown command "{verb}": use complete, fail, heartbeat, cancel, inspect or '
-        "list (see --help)"
+        f'error: unknown command "{verb}": use complete, fail, heartbeat, cancel, inspect, '
+        "list or serve (see --help)"
     )
 
 

@@ -20,6 +20,8 @@ type Fields struct {
 	Result     *string
 	Reason     *string
 	Retryable  *bool
+	// Details are heartbeat's and cancel's (jobs that serve answers).
+	Details *string
 }
 
 // listKeys are the keys of a `list --json` line that are no job keys: a job
@@ -28,8 +30,9 @@ type Fields struct {
 var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state", "waiting_since", "last_heartbeat_time", "heartbeat_details", "last_failure"}
 
 // ParseJSON reads a job line that is a JSON object. Jobs of complete take
-// "result", jobs of fail "reason" and "retryable", besides the keys that name
-// the Activity (and the keys of a list line, ignored). Its error is a
+// "result", jobs of fail "reason" and "retryable", jobs of heartbeat and
+// cancel (a body that serve takes) "details", besides the keys that name the
+// Activity (and the keys of a list line, ignored). Its error is a
 // *lines.Failure (malformed).
 func ParseJSON(text, verb string) (Fields, error) {
 	var f Fields
@@ -38,9 +41,12 @@ func ParseJSON(text, verb string) (Fields, error) {
 		return f, lines.NotAJob(lines.OneLine(err.Error()))
 	}
 	known := []string{"tasktoken", "workflow_id", "activity_id", "run_id"}
-	if verb == "fail" {
+	switch verb {
+	case "fail":
 		known = append(known, "reason", "retryable")
-	} else {
+	case "heartbeat", "cancel":
+		known = append(known, "details")
+	default:
 		known = append(known, "result")
 	}
 	// Sorted, so that a line with several faults always reports the same one.
@@ -87,6 +93,8 @@ func ParseJSON(text, verb string) (Fields, error) {
 			f.Result = &s
 		case "reason":
 			f.Reason = &s
+		case "details":
+			f.Details = &s
 		}
 	}
 	return f, nil

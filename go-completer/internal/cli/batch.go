@@ -45,7 +45,7 @@ func (r *runner) runBatch(cmd *command) error {
 
 // parseJobLine makes a job of one trimmed, non-blank line, checked in the
 // order a single command is: the Activity, the reason, the token, the payload
-// size.
+// size. serve parses a request's body with it too, as a job of any verb.
 func parseJobLine(number int, text string, base *command) (job, error) {
 	j := job{line: number, cmd: *base}
 	c := &j.cmd
@@ -69,6 +69,9 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 		if fields.Retryable != nil {
 			c.retryable = *fields.Retryable
 		}
+		if fields.Details != nil {
+			c.details = optionalText{value: *fields.Details, set: true}
+		}
 	} else {
 		c.taskToken = optionalText{value: text, set: true}
 	}
@@ -89,6 +92,11 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 	// The batch's own --result was checked once, before the lines.
 	if resultGiven {
 		if err := checkPayloadSize("result", c.result); err != nil {
+			return job{}, err
+		}
+	}
+	if c.details.set {
+		if err := checkPayloadSize("details", c.details.value); err != nil {
 			return job{}, err
 		}
 	}

@@ -82,6 +82,10 @@ func (r *runner) fail(failure *lines.Failure) int {
 }
 
 func (r *runner) execute(args []string) error {
+	// serve has a grammar of its own: it serves jobs rather than naming one.
+	if len(args) > 0 && args[0] == verbServe {
+		return r.serve(args[1:])
+	}
 	cmd, err := parseArgs(args)
 	if err != nil {
 		return err

@@ -125,10 +125,16 @@ func checkPayloadSize(what, text string) error {
 	// byte and the payload's length as a varint on top of the payload itself.
 	p := proto.Size(payload)
 	if size := p + 1 + protowire.SizeVarint(uint64(p)); size > maxPayloadBytes {
-		return lines.PayloadTooLarge(what, size, maxPayloadBytes)
+		return payloadTooLarge{lines.PayloadTooLarge(what, size, maxPayloadBytes)}
 	}
 	return nil
 }
+
+// payloadTooLarge is the failure of checkPayloadSize, told apart from the
+// other usage failures: serve answers it with 413 rather than 400.
+type payloadTooLarge struct{ *lines.Failure }
+
+func (e payloadTooLarge) Unwrap() error { return e.Failure }
 
 // mapRequestError turns the error of a request into the CLI page's exit code
 // and line. deadlineErr is the request context's error once the request has

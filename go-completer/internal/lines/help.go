@@ -10,6 +10,7 @@ const helpOverview = `Usage:
   go-completer --tasktoken HEX [--result TEXT]          (no command: complete)
   go-completer complete|fail --batch FILE|- [OPTIONS]   (many Activities, one per line)
   go-completer list [--workflow-id ID | --query QUERY] [--json] [OPTIONS]
+  go-completer serve [--listen HOST:PORT] [--auth-token-file FILE] [OPTIONS]
 
 Finishes an Activity that the Worker left to complete asynchronously.
 
@@ -20,6 +21,7 @@ Commands:
   cancel      report the Activity as cancelled [--details TEXT], after a cancel was requested
   inspect     decode --tasktoken HEX offline and print it as JSON
   list        show the Activities that wait to be finished
+  serve       serve these commands over HTTP, with an approval page (serve --help)
 
 `
 

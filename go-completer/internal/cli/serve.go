@@ -1,0 +1,328 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/page"
+	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/serve"
+	"github.com/async-completion/go-completer/internal/temporalconn"
+)
+
+// verbServe serves the completer over HTTP (docs/completer-http.md).
+const verbServe = "serve"
+
+// defaultListen is --listen when none is given.
+const defaultListen = "127.0.0.1:8080"
+
+// shutdownGrace is how much longer than --rpc-timeout the requests in flight
+// may take once a signal asked serve to stop.
+const shutdownGrace = 5 * time.Second
+
+// serveClient is the part of client.Client that serve uses.
+type serveClient interface {
+	temporalClient
+	CheckHealth(ctx context.Context, request *client.CheckHealthRequest) (*client.CheckHealthResponse, error)
+}
+
+// newServeClient makes serve's one Temporal client. It connects lazily, on
+// the first request a route makes: serve listens whether or not Temporal
+// answers, and the same client reaches Temporal once it is back.
+func newServeClient(options client.Options) (serveClient, error) {
+	return client.NewLazyClient(options)
+}
+
+// serveCommand is one parsed `serve` command line.
+type serveCommand struct {
+	// conn holds the connection options, as every verb that connects.
+	conn          command
+	help          bool
+	listen        string
+	authTokenFile optionalText
+	tlsCert       optionalText
+	tlsKey        optionalText
+}
+
+// parseServeArgs reads serve's arguments (after the verb), checked in the
+// order of the other verbs: unknown option or missing value, a stray
+// argument, --rpc-timeout.
+func parseServeArgs(args []string) (*serveCommand, error) {
+	c := &serveCommand{listen: defaultListen, conn: command{verb: verbServe, rpcTimeoutText: DefaultRPCTimeout}}
+	fs := flag.NewFlagSet(verbServe, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&c.listen, "listen", defaultListen, "where to listen, HOST:PORT")
+	fs.Var(&c.authTokenFile, "auth-token-file", "the credentials callers must send")
+	fs.Var(&c.tlsCert, "tls-cert", "serve HTTPS with this PEM certificate chain")
+	fs.Var(&c.tlsKey, "tls-key", "the PEM key of --tls-cert")
+	c.conn.connectionOptions(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.help = true
+			return c, nil
+		}
+		return nil, flagError(verbServe, err)
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		return nil, lines.UnexpectedArgument(rest[0])
+	}
+	timeout, err := ParseRPCTimeout(c.conn.rpcTimeoutText)
+	if err != nil {
+		return nil, lines.BadRPCTimeout(c.conn.rpcTimeoutText)
+	}
+	c.conn.rpcTimeout = timeout
+	return c, nil
+}
+
+// serve runs `serve` until SIGTERM or SIGINT.
+func (r *runner) serve(args []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	return runServe(ctx, args, r.stdout, r.stderr, newServeClient)
+}
+
+// runServe checks the command line, listens, prints where, and serves until
+// ctx is done; then it lets the requests in flight finish (at most
+// --rpc-timeout plus shutdownGrace) and returns nil: a stop is no failure.
+// Its error is a start-up refusal.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newClient func(client.Options) (serveClient, error)) error {
+	cmd, err := parseServeArgs(args)
+	if err != nil {
+		return err
+	}
+	if cmd.help {
+		if _, err := io.WriteString(stdout, lines.HelpServe); err != nil {
+			return lines.StdoutFailed(lines.OSReason(err))
+		}
+		return nil
+	}
+	listen, credentials, tlsConfig, err := cmd.check()
+	if err != nil {
+		return err
+	}
+	options, err := temporalconn.Options(cmd.conn.connectionFlags())
+	if err != nil {
+		return err
+	}
+	c, err := newClient(options)
+	if err != nil {
+		return lines.Other(err)
+	}
+	defer c.Close()
+
+	listener, err := net.Listen("tcp", listen.Address())
+	if err != nil {
+		return lines.CannotListen(cmd.listen, listenReason(err))
+	}
+	port := listener.Addr().(*net.TCPAddr).Port
+	url := listen.URL(tlsConfig != nil, port)
+	backend := &serveBackend{
+		client: c,
+		server: request{
+			namespace:   options.Namespace,
+			address:     options.HostPort,
+			timeoutText: cmd.conn.rpcTimeoutText,
+			tls:         temporalconn.TLS(options),
+		},
+		rpcTimeout: cmd.conn.rpcTimeout,
+	}
+	handler := serve.New(serve.Config{
+		Listen:      listen,
+		Port:        port,
+		URL:         url,
+		Credentials: credentials,
+		Page:        page.HTML,
+		Log:         stderr,
+	}, backend)
+	server := serve.NewServer(handler, tlsConfig)
+
+	served := make(chan error, 1)
+	go func() {
+		if tlsConfig != nil {
+			served <- server.ServeTLS(listener, "", "")
+		} else {
+			served <- server.Serve(listener)
+		}
+	}()
+	// Whoever waits for this line may connect at once: the listener is open.
+	// A standard output that went away is no reason to stop serving.
+	_, _ = fmt.Fprintln(stdout, lines.Serving(url))
+
+	select {
+	case err := <-served:
+		return lines.Other(err)
+	case <-ctx.Done():
+	}
+	// Stop accepting, and let the requests in flight finish: each one's
+	// Temporal request is bounded by --rpc-timeout.
+	stopCtx, cancel := context.WithTimeout(context.Background(), cmd.conn.rpcTimeout+shutdownGrace)
+	defer cancel()
+	if err := server.Shutdown(stopCtx); err != nil {
+		// The bound passed (a client still sending its body): cut it off.
+		server.Close()
+	}
+	return nil
+}
+
+// check makes the start-up checks of docs/completer-http.md, in the order of
+// its table, before anything listens.
+func (c *serveCommand) check() (serve.Listen, *serve.Credentials, *tls.Config, error) {
+	listen, err := serve.ParseListen(c.listen)
+	if err != nil {
+		return serve.Listen{}, nil, nil, err
+	}
+	if !listen.Loopback && !c.authTokenFile.set {
+		return serve.Listen{}, nil, nil, lines.ListenNeedsCredentials(listen.Host)
+	}
+	var credentials *serve.Credentials
+	if c.authTokenFile.set {
+		if credentials, err = serve.ReadCredentials(c.authTokenFile.value); err != nil {
+			return serve.Listen{}, nil, nil, err
+		}
+	}
+	if c.tlsCert.set != c.tlsKey.set {
+		return serve.Listen{}, nil, nil, lines.TLSTogether()
+	}
+	var tlsConfig *tls.Config
+	if c.tlsCert.set {
+		pair, err := tls.LoadX509KeyPair(c.tlsCert.value, c.tlsKey.value)
+		if err != nil {
+			return serve.Listen{}, nil, nil, lines.CannotLoadTLS(c.tlsCert.value, c.tlsKey.value)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
+	return listen, credentials, tlsConfig, nil
+}
+
+// listenReason is the operating system's words for why an address cannot be
+// listened on ("address already in use"), without Go's "listen tcp ADDR:".
+func listenReason(err error) string {
+	var syscallErr *os.SyscallError
+	if errors.As(err, &syscallErr) {
+		return lines.OneLine(syscallErr.Err.Error())
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return lines.OneLine(opErr.Err.Error())
+	}
+	return lines.OSReason(err)
+}
+
+// serveBackend does what serve's routes ask, with the command line's own
+// code: the batch's job parsing, the verbs' requests, list's listing, and
+// the lines of each.
+type serveBackend struct {
+	client serveClient
+	// server names the Temporal server, for the lines of a failed request.
+	server     request
+	rpcTimeout time.Duration
+}
+
+// Act checks one job as a --batch line of verb is checked, and sends it.
+func (b *serveBackend) Act(ctx context.Context, verb, text string) serve.Outcome {
+	base := command{verb: verb, rpcTimeout: b.rpcTimeout}
+	j, err := parseJobLine(0, text, &base)
+	if err != nil {
+		return outcomeOf(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
+	defer cancel()
+	server := b.server.about(&j)
+	server.verb = verb
+	if err := activityVerbs[verb].send(ctx, b.client, &j, server.namespace); err != nil {
+		return outcomeOf(mapLazyRequestError(err, ctx.Err(), server))
+	}
+	return serve.Outcome{Code: lines.ExitOK, Message: j.succeeded()}
+}
+
+// Pending lists scope as `list --json` does, every line before the answer.
+func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, *serve.Outcome) {
+	if scope.WorkflowID != "" && scope.HasQuery {
+		outcome := outcomeOf(lines.WorkflowIDAndQuery())
+		return nil, &outcome
+	}
+	query := defaultListQuery
+	if scope.HasQuery {
+		query = scope.Query
+	}
+	var body []byte
+	err := pending.List(ctx, b.client, pending.Options{
+		WorkflowID:  scope.WorkflowID,
+		Query:       query,
+		PageSize:    maxPageSize,
+		Concurrency: serveListConcurrency,
+		RPCTimeout:  b.rpcTimeout,
+		Gone:        workflowGone,
+	}, pending.Handlers{
+		// Called one at a time.
+		Described: func(w pending.Workflow) error {
+			for _, a := range w.Activities {
+				body = lines.AppendPendingJSON(body, a)
+			}
+			return nil
+		},
+		PageDone: func([]pending.Workflow) error { return nil },
+	})
+	if err != nil {
+		outcome := outcomeOf(mapListError(err, b.server))
+		return nil, &outcome
+	}
+	return body, nil
+}
+
+// serveListConcurrency is the describes in flight of GET /v1/pending: list's
+// default.
+const serveListConcurrency = 32
+
+// Health asks the Temporal server for its health, within --rpc-timeout.
+func (b *serveBackend) Health(ctx context.Context) serve.Outcome {
+	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
+	defer cancel()
+	if _, err := b.client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		failure := mapLazyRequestError(err, ctx.Err(), b.server)
+		// An answer that is not "serving" is as good as none.
+		if failure.Code != lines.ExitUnreachable {
+			failure = lines.Unreachable(b.server.address, b.server.timeoutText)
+		}
+		return outcomeOf(failure)
+	}
+	return serve.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.address)}
+}
+
+// lazyConnectFailed starts the error of a request whose lazy client could not
+// connect first (go.temporal.io/sdk internal_workflow_client.go,
+// loadCapabilities).
+const lazyConnectFailed = "failed reaching server: "
+
+// mapLazyRequestError is mapRequestError for serve's lazy client, whose first
+// request connects: an error of connecting is read as the other verbs read
+// one (mapDialError), so that, for example, a failed TLS handshake gets its
+// own line.
+func mapLazyRequestError(err, deadlineErr error, req request) *lines.Failure {
+	if strings.Contains(err.Error(), lazyConnectFailed) {
+		return mapDialError(err, deadlineErr, req)
+	}
+	return mapRequestError(err, deadlineErr, req)
+}
+
+// outcomeOf is the outcome of a failure: its code and line, and whether it
+// is the line of a result or details too large for the server (413).
+func outcomeOf(err error) serve.Outcome {
+	failure := lines.AsFailure(err)
+	var tooLarge payloadTooLarge
+	return serve.Outcome{Code: failure.Code, Message: failure.Message, TooLarge: errors.As(err, &tooLarge)}
+}
