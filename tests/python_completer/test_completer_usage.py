@@ -37,8 +37,8 @@ NOT_HEX_Z = (
 
 def unknown_command(name: str) -> str:
     return (
-        f'error: unknown command "{name}": use complete, fail, heartbeat, cancel, inspect or '
-        "list (see --help)"
+        f'error: unknown command "{name}": use complete, fail, heartbeat, cancel, inspect, list '
+        "or serve (see --help)"
     )
 
 

@@ -69,7 +69,7 @@ async def _connect_and_send_all(
     single-command error when connecting fails: then no job was sent."""
     from async_completer.connection import client_config, connect
     from async_completer.errors import CompleterError
-    from async_completer.send import complete_request, fail_request, failure_for, send_on
+    from async_completer.send import failure_for, job_request, send_on
 
     config, server = client_config(connection)
     timeout = connection.rpc_timeout
@@ -80,12 +80,8 @@ async def _connect_and_send_all(
         raise failure_for(err, server) from err
 
     async def send(job: Job) -> Outcome:
-        if verb == "fail":
-            request = fail_request(job.reason, job.retryable)
-        else:
-            request = complete_request(job.result)
         try:
-            await send_on(client, server, job.target, request, timeout)
+            await send_on(client, server, job.target, job_request(verb, job), timeout)
         except CompleterError as err:
             return Outcome(job.line, err.exit_code, err.message)
         return Outcome(job.line, 0, success_line(verb, job.target.description, job.retryable))

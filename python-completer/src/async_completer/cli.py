@@ -30,6 +30,7 @@ from async_completer.verbs.heartbeat import heartbeat
 from async_completer.verbs.inspect import inspect
 from async_completer.verbs.list import list_pending
 from async_completer.verbs.options import CONTEXT_SETTINGS
+from async_completer.verbs.serve import serve
 
 PROG_NAME = "python-completer"
 
@@ -100,7 +101,9 @@ def _error(message: str) -> None:
     cls=CompleterGroup,
     context_settings=CONTEXT_SETTINGS,
     options_metavar="",
-    subcommand_metavar="[complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS] | list ...",
+    subcommand_metavar=(
+        "[complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS] | list ... | serve ..."
+    ),
 )
 def cli() -> None:
     """Completes, fails, heartbeats or cancels a Temporal Activity from outside the Worker
@@ -113,6 +116,7 @@ def cli() -> None:
     per line, and prints one JSON line per job.
     `list [--workflow-id ID | --query Q] [--json]` shows the Activities that wait,
     with the IDs that finish them (visibility can lag a just-started Workflow).
+    `serve [--listen HOST:PORT]` answers the same requests over HTTP until SIGTERM.
 
     \b
     Exit codes: 0 done; 1 other failure; 2 usage error or malformed input;
@@ -121,7 +125,7 @@ def cli() -> None:
     """
 
 
-for _verb in (complete, fail, heartbeat, cancel, inspect, list_pending):
+for _verb in (complete, fail, heartbeat, cancel, inspect, list_pending, serve):
     cli.add_command(_verb)
 
 

@@ -109,22 +109,46 @@ def quiet_runtime() -> Runtime:
     return Runtime(telemetry=TelemetryConfig(logging=None))
 
 
-async def connect(config: dict[str, Any], server: Server) -> Client:
+async def connect(config: dict[str, Any], server: Server, *, lazy: bool = False) -> Client:
     """The connected client. A failed TLS handshake raises its own ServerUnreachable; a
-    refusal of the credentials is the server's RPCError; anything else is ConnectFailed."""
+    refusal of the credentials is the server's RPCError; anything else is ConnectFailed.
+
+    lazy (serve): nothing is connected yet; the first request connects, and a failure to
+    connect is raised by that request (connect_failure tells it apart)."""
     from temporalio.client import Client
+
+    # Passed only when set: the tests' fake Client.connect records every argument.
+    extra: dict[str, Any] = {"lazy": True} if lazy else {}
+    try:
+        return await Client.connect(**config, **extra, runtime=quiet_runtime())
+    except Exception as err:
+        failure = connect_failure(err, server)
+        if failure is err:
+            raise
+        raise failure from err
+
+
+# How the SDK words a failure to connect that a lazily connected client's request raises.
+_LAZY_CONNECT_FAILED = "Failed client connect"
+
+
+def lazy_connect_failed(err: BaseException) -> bool:
+    """Whether a request of a lazily connected client failed because it could not connect."""
+    return isinstance(err, RuntimeError) and str(err).startswith(_LAZY_CONNECT_FAILED)
+
+
+def connect_failure(err: Exception, server: Server) -> Exception:
+    """What a failure to connect means: a failed TLS handshake, the server's refusal of the
+    credentials (err itself), or ConnectFailed."""
     from temporalio.service import RPCError, RPCStatusCode
 
-    try:
-        return await Client.connect(**config, runtime=quiet_runtime())
-    except Exception as err:
-        if server.tls and mentions_tls(str(err)):
-            raise ServerUnreachable(lines.tls_failed(server.address)) from err
-        if isinstance(err, RPCError) and err.status in (
-            RPCStatusCode.UNAUTHENTICATED,
-            RPCStatusCode.PERMISSION_DENIED,
-        ):
-            raise  # the server answered, and refused these credentials
-        # Connection refused, unknown host, an address that is no address, any other
-        # answer than a refusal of the credentials: no Temporal server was reached.
-        raise ConnectFailed(str(err)) from err
+    if server.tls and mentions_tls(str(err)):
+        return ServerUnreachable(lines.tls_failed(server.address))
+    if isinstance(err, RPCError) and err.status in (
+        RPCStatusCode.UNAUTHENTICATED,
+        RPCStatusCode.PERMISSION_DENIED,
+    ):
+        return err  # the server answered, and refused these credentials
+    # Connection refused, unknown host, an address that is no address, any other answer
+    # than a refusal of the credentials: no Temporal server was reached.
+    return ConnectFailed(str(err))

@@ -23,6 +23,10 @@ class UsageFailure(CompleterError):
     exit_code = 2
 
 
+class PayloadTooLarge(UsageFailure):
+    """A result or details larger than the server accepts (serve answers it 413)."""
+
+
 class ServerRefused(CompleterError):
     """The server rejected the request: the Activity is not pending, or the request does
     not fit its state."""

@@ -1,7 +1,9 @@
 """A batch's lines: each one a job (one Activity to complete or fail) or the outcome of a
-malformed line, checked as a single command would check its command line.
+malformed line, checked as a single command would check its command line. A body of serve
+is one such job, of any of the four verbs (heartbeat and cancel take "details").
 
-Nothing here is sent: batch.py sends the jobs. This module does not import temporalio.
+Nothing here is sent: batch.py and serve send the jobs. This module does not import
+temporalio.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from async_completer.text import GO_WHITE_SPACE
 _KEYS = {
     "complete": ("tasktoken", "workflow_id", "activity_id", "run_id", "result"),
     "fail": ("tasktoken", "workflow_id", "activity_id", "run_id", "reason", "retryable"),
+    "heartbeat": ("tasktoken", "workflow_id", "activity_id", "run_id", "details"),
+    "cancel": ("tasktoken", "workflow_id", "activity_id", "run_id", "details"),
 }
 # The other keys of a `list --json` line: accepted with any value and ignored, so that
 # listed lines can be piped in as they are.
@@ -57,13 +61,15 @@ class Defaults:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One line that can be sent. result is complete's; reason and retryable are fail's."""
+    """One line that can be sent. result is complete's; reason and retryable are fail's;
+    details (None: none) heartbeat's and cancel's."""
 
     line: int
     target: Target
     result: str = ""
     reason: str = ""
     retryable: bool = False
+    details: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +83,14 @@ class Outcome:
 
 
 def success_line(verb: str, desc: str, retryable: bool = False) -> str:
-    """The line of an accepted complete or fail."""
-    return lines.failed(desc, retryable) if verb == "fail" else lines.completed(desc)
+    """The line of an accepted request of verb."""
+    if verb == "fail":
+        return lines.failed(desc, retryable)
+    if verb == "heartbeat":
+        return lines.heartbeat_recorded(desc)
+    if verb == "cancel":
+        return lines.reported_cancelled(desc)
+    return lines.completed(desc)
 
 
 def _check_result_size(result: str) -> None:
@@ -86,6 +98,12 @@ def _check_result_size(result: str) -> None:
     from async_completer.send import check_payload_size
 
     check_payload_size("result", result)
+
+
+def _check_details_size(details: str) -> None:
+    from async_completer.send import check_payload_size
+
+    check_payload_size("details", details)
 
 
 def parse_batch(
@@ -146,12 +164,16 @@ def parse_job_line(
     if "result" in fields:
         result = fields["result"]
         check_result(result)
+    details: str | None = fields.get("details")
+    if details is not None:
+        _check_details_size(details)
     return Job(
         line=number,
         target=target,
         result=result,
         reason=reason,
         retryable=fields.get("retryable", defaults.retryable),
+        details=details,
     )
 
 

@@ -18,14 +18,23 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer import lines
-from async_completer.connection import ConnectFailed, Connection, Server, client_config, connect
+from async_completer.connection import (
+    ConnectFailed,
+    Connection,
+    Server,
+    client_config,
+    connect,
+    connect_failure,
+    lazy_connect_failed,
+)
 from async_completer.errors import (
     CancelRequested,
     CompleterError,
+    PayloadTooLarge,
     ServerRefused,
     ServerUnreachable,
-    UsageFailure,
 )
+from async_completer.jobs import Job
 from async_completer.target import Target
 
 FAILURE_TYPE = "PythonCompleterFailure"
@@ -48,7 +57,7 @@ def check_payload_size(what: str, text: str) -> None:
     p = payload.ByteSize()
     size = p + 1 + _varint_size(p)
     if size > BLOB_SIZE_LIMIT:
-        raise UsageFailure(lines.too_large(what, size, BLOB_SIZE_LIMIT))
+        raise PayloadTooLarge(lines.too_large(what, size, BLOB_SIZE_LIMIT))
 
 
 def complete_request(result: str) -> Request:
@@ -92,6 +101,17 @@ def cancel_request(details: str | None) -> Request:
             await handle.report_cancellation(details, rpc_timeout=timeout)
 
     return request
+
+
+def job_request(verb: str, job: Job) -> Request:
+    """The request of one job (a batch line, a serve body) of verb."""
+    if verb == "fail":
+        return fail_request(job.reason, job.retryable)
+    if verb == "heartbeat":
+        return heartbeat_request(job.details, by_token=job.target.task_token is not None)
+    if verb == "cancel":
+        return cancel_request(job.details)
+    return complete_request(job.result)
 
 
 def handle_for(client: Client, target: Target) -> AsyncActivityHandle:
@@ -145,6 +165,9 @@ def failure_for(err: Exception, server: Server, target: Target | None = None) ->
     """The contract's error for what connecting or a request raised. target is None while
     connecting, where no answer names an Activity."""
     desc = target.description if target is not None else "the Activity"
+    if lazy_connect_failed(err):
+        # serve's client connects on its first request, and again after a failure.
+        err = connect_failure(err, server)
     if isinstance(err, CompleterError):
         return err
     if isinstance(err, TimeoutError | ConnectFailed):

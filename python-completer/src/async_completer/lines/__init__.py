@@ -13,4 +13,5 @@ from async_completer.lines.connection import *  # noqa: F403
 from async_completer.lines.inspect import *  # noqa: F403
 from async_completer.lines.listing import *  # noqa: F403
 from async_completer.lines.request import *  # noqa: F403
+from async_completer.lines.serve import *  # noqa: F403
 from async_completer.lines.usage import *  # noqa: F403

@@ -35,8 +35,8 @@ BATCH_AND_TARGET = (
 
 def unknown_command(arg: str) -> str:
     return (
-        f'unknown command "{shorten(arg)}": use complete, fail, heartbeat, cancel, inspect '
-        "or list (see --help)"
+        f'unknown command "{shorten(arg)}": use complete, fail, heartbeat, cancel, inspect, '
+        "list or serve (see --help)"
     )
 
 

@@ -28,7 +28,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer import lines
 from async_completer.connection import Connection, Server, client_config, connect
-from async_completer.errors import CompleterError, ServerRefused, ServerUnreachable
+from async_completer.errors import ServerRefused, ServerUnreachable
 from async_completer.pending.activity import PendingActivity, row_of
 from async_completer.send import failure_for, rpc_failure
 
@@ -164,7 +164,8 @@ class Lister:
             if err.status == RPCStatusCode.INVALID_ARGUMENT and query:
                 return ServerRefused(lines.query_refused(err.message))
             return rpc_failure(err, self._server)
-        return CompleterError(lines.other_failure(err))
+        # (serve's client connects lazily: its first request may fail to connect.)
+        return failure_for(err, self._server)
 
 
 def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:

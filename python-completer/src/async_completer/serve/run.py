@@ -1,0 +1,143 @@
+"""Running serve: one lazily connected Temporal client, the listener, the `Serving on` line,
+and the graceful stop.
+
+The client connects on the first request a route makes, and again after a failure: serve
+listens whether or not Temporal answers (a route answers 503 meanwhile), and the same client
+reaches Temporal once it is back. On SIGTERM or SIGINT serve stops accepting, lets the
+requests in flight finish (at most --rpc-timeout plus SHUTDOWN_GRACE: each one's Temporal
+request is bounded by --rpc-timeout) and returns: the program exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from async_completer import lines
+from async_completer.connection import Connection as TemporalConnection
+from async_completer.connection import Server, client_config, connect
+from async_completer.output import write_line
+from async_completer.send import failure_for
+from async_completer.serve.app import Settings, make_app
+from async_completer.serve.auth import Credentials
+from async_completer.serve.listen import Listen, bind
+from async_completer.serve.protocol import Connection, RequestLog
+
+# The limits of docs/completer-http.md that belong to a connection.
+HEADER_TIMEOUT = 10.0  # the request headers, from the connection or the next request's start
+IDLE_TIMEOUT = 60.0  # an idle kept-alive connection
+SHUTDOWN_GRACE = 5.0  # how much longer than --rpc-timeout a stop waits for requests in flight
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of a connection (the tests shorten them)."""
+
+    header_timeout: float = HEADER_TIMEOUT
+    idle_timeout: float = IDLE_TIMEOUT
+
+
+def run(
+    connection: TemporalConnection,
+    listen: Listen,
+    credentials: Credentials | None,
+    tls: ssl.SSLContext | None,
+    limits: Limits | None = None,
+) -> None:
+    """Serves until SIGTERM or SIGINT. Raises the contract's error for a start-up refusal
+    (Temporal's configuration, the address taken); returns after a stop."""
+    config, server = client_config(connection)
+    asyncio.run(_serve(config, server, connection, listen, credentials, tls, limits or Limits()))
+
+
+async def _serve(
+    config: dict[str, Any],
+    server: Server,
+    connection: TemporalConnection,
+    listen: Listen,
+    credentials: Credentials | None,
+    tls: ssl.SSLContext | None,
+    limits: Limits,
+) -> None:
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    try:
+        client = await connect(config, server, lazy=True)  # nothing is sent yet
+    except Exception as err:
+        raise failure_for(err, server) from err
+    sock = bind(listen)
+    settings = Settings(
+        server=server,
+        rpc_timeout=connection.rpc_timeout,
+        credentials=credentials,
+        listen=listen,
+        port=sock.getsockname()[1],
+        tls=tls is not None,
+    )
+    service = await start(make_app(client, settings), sock, tls, limits, connection.rpc_timeout)
+    try:
+        # Whoever waits for this line may connect at once: the listener is open. A standard
+        # output that went away is no reason to stop serving.
+        with contextlib.suppress(OSError, ValueError):
+            write_line(lines.serving(settings.url))
+        await stopping.wait()
+    finally:
+        await service.stop()
+
+
+@dataclass
+class Service:
+    """A serve that listens, until stop()."""
+
+    runner: web.AppRunner
+    listener: asyncio.Server
+
+    async def stop(self) -> None:
+        """Stops accepting and reading new requests, lets those in flight finish (at most
+        the runner's shutdown timeout), then closes every connection."""
+        self.listener.close()
+        await self.runner.cleanup()
+
+
+async def start(
+    app: web.Application,
+    sock: socket.socket,
+    tls: ssl.SSLContext | None,
+    limits: Limits,
+    rpc_timeout: float,
+) -> Service:
+    """Serves app on the listening socket, each connection a Connection with the limits."""
+    loop = asyncio.get_running_loop()
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=rpc_timeout + SHUTDOWN_GRACE)
+    await runner.setup()
+    manager = runner.server
+    assert manager is not None
+
+    def new_connection() -> Connection:
+        return Connection(
+            manager,
+            loop=loop,
+            header_timeout=limits.header_timeout,
+            keepalive_timeout=limits.idle_timeout,
+            access_log_class=RequestLog,
+            # A body is read as sent, as Go's net/http reads it: no Content-Encoding.
+            auto_decompress=False,
+        )
+
+    listener = await loop.create_server(
+        new_connection,
+        sock=sock,
+        ssl=tls,
+        # The TLS handshake is part of what must arrive within the headers' bound.
+        ssl_handshake_timeout=limits.header_timeout if tls is not None else None,
+    )
+    return Service(runner, listener)

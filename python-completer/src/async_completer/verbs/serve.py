@@ -1,0 +1,72 @@
+"""`serve`: the completer as an HTTP service (docs/completer-http.md). The start-up checks
+are made here, in the page's order, before anything listens; serving is serve/'s, imported
+only once the command line is good (aiohttp and temporalio take a while to import)."""
+
+from __future__ import annotations
+
+import click
+
+from async_completer import lines
+from async_completer.args import VerbCommand, reject_extra_args
+from async_completer.connection import Connection
+from async_completer.durations import parse_rpc_timeout
+from async_completer.errors import UsageFailure
+from async_completer.verbs.options import CONTEXT_SETTINGS, connection_options
+
+DEFAULT_LISTEN = "127.0.0.1:8080"
+
+
+@click.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--listen",
+    metavar="HOST:PORT",
+    default=DEFAULT_LISTEN,
+    show_default=True,
+    help="Where to listen; port 0 picks a free one. HOST is an IP address or localhost.",
+)
+@click.option(
+    "--auth-token-file",
+    metavar="FILE",
+    help="The credentials callers must send as Authorization: Bearer <secret>: one SECRET, "
+    "or NAME SECRET, per line. Required unless HOST is a loopback address.",
+)
+@click.option("--tls-cert", metavar="FILE", help="Serve HTTPS with this PEM certificate chain.")
+@click.option("--tls-key", metavar="FILE", help="The PEM key of --tls-cert.")
+@connection_options
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    listen: str,
+    auth_token_file: str | None,
+    tls_cert: str | None,
+    tls_key: str | None,
+    address: str | None,
+    namespace: str | None,
+    rpc_timeout: str,
+) -> None:
+    """Serves the completer over HTTP until SIGTERM or SIGINT: POST /v1/complete, /v1/fail,
+    /v1/heartbeat and /v1/cancel take one --batch JSON job and answer its outcome; GET
+    /v1/pending lists what waits (as list --json); GET /healthz; GET / is the approval page.
+
+    \b
+    It prints "Serving on URL" once listening, and connects to Temporal on
+    the first request that needs it: a Temporal server that is down gets 503
+    answers, not a failed start. --rpc-timeout bounds each Temporal request
+    a route makes. docs/completer-http.md is the contract.
+    """
+    reject_extra_args(ctx)
+    timeout = parse_rpc_timeout(rpc_timeout)
+    # Imported here: serve/ is only for serve (and holds no aiohttp below run and app).
+    from async_completer.serve.auth import read_credentials
+    from async_completer.serve.listen import load_tls, parse_listen
+
+    where = parse_listen(listen)
+    if not where.loopback and auth_token_file is None:
+        raise UsageFailure(lines.listen_not_loopback(where.host))
+    credentials = read_credentials(auth_token_file) if auth_token_file is not None else None
+    if (tls_cert is None) != (tls_key is None):
+        raise UsageFailure(lines.TLS_TOGETHER)
+    tls = load_tls(tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
+    from async_completer.serve.run import run
+
+    run(Connection(address, namespace, timeout, rpc_timeout), where, credentials, tls)
