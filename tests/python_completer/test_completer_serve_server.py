@@ -8,8 +8,10 @@ The cross-language contract (both completers, byte for byte) is tests/serve's.""
 
 from __future__ import annotations
 
+import http.client
 import json
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -38,6 +40,7 @@ from tests.harness import (
     wait_until,
 )
 from tests.python_completer.test_completer_serve import Reply, Served, body_of, serving
+from tests.security.pki import write_pki
 
 ACTIVITY = 'Activity "1" of Workflow "{}"'
 
@@ -185,7 +188,9 @@ def serve_process(address: str, tmp_path: Path, *args: str) -> Iterator[Process]
         wait_until(lambda: found or process.poll() is not None, 30, "the Serving line")
         assert found, log.read_text()
         line = found[0]
-        assert line.startswith("Serving on http://127.0.0.1:") and line.endswith("\n"), line
+        scheme = "https" if "--tls-cert" in args else "http"
+        assert line.startswith(f"Serving on {scheme}://127.0.0.1:"), line
+        assert line.endswith("\n"), line
         url = line.removeprefix("Serving on ").strip()
         yield Process(process, url, int(url.rsplit(":", 1)[1]), log)
     finally:
@@ -219,6 +224,33 @@ def test_the_process_starts_without_temporal_and_answers_503(tmp_path: Path) -> 
         assert served.request("GET", "/").status == 200
         served.process.send_signal(signal.SIGTERM)
         assert served.process.wait(20) == 0
+
+
+def test_with_a_certificate_it_serves_https(demo: Demo, tmp_path: Path) -> None:
+    pki = write_pki(tmp_path / "pki")
+    tls = ("--tls-cert", str(pki.server_cert), "--tls-key", str(pki.server_key))
+    with serve_process(demo.server.address, tmp_path, *tls) as served:
+        context = ssl.create_default_context(cafile=str(pki.ca_cert))
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", served.port, timeout=30, context=context
+        )
+        try:
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (
+                200,
+                body_of("ok", 0, f"the Temporal server at {demo.server.address} answers"),
+            )
+        finally:
+            connection.close()
+        # Plain HTTP on the TLS port is no request, and nothing but request lines is logged.
+        with pytest.raises((http.client.HTTPException, OSError)):
+            served.request("GET", "/healthz")
+        served.process.send_signal(signal.SIGTERM)
+        assert served.process.wait(20) == 0
+        assert served.stderr.read_text().splitlines() == [
+            line for line in served.stderr.read_text().splitlines() if line.startswith("serve: ")
+        ]
 
 
 def refused(args: list[str], address: str = "127.0.0.1:1") -> tuple[int, str, str]:

@@ -185,7 +185,9 @@ def _json_job(text: str, verb: str) -> dict[str, Any]:
     """The fields of a JSON job, each checked for its type. Keys are looked at in sorted
     order, as the Go completer does, so a line with several faults reports the same one."""
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        # Integers as floats: their values are never used, and Python would refuse one of
+        # more than 4300 digits, which Go's decoder reads.
+        value = json.loads(text, parse_constant=_reject_constant, parse_int=float)
     except (ValueError, RecursionError) as err:
         raise UsageFailure(lines.job_not_json(str(err) or type(err).__name__)) from err
     if not isinstance(value, dict):  # not reached: the text starts with `{`

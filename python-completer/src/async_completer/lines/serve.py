@@ -97,6 +97,6 @@ def temporal_answers(address: str) -> str:
 # Standard error: one line per request.
 
 
-def request_log(method: str, path: str, status: int, outcome: str, milliseconds: float) -> str:
-    """OUTCOME is the answer's, `-` for the page; MS with one decimal."""
-    return f"serve: {method} {path} {status} {outcome} {milliseconds:.1f}"
+def request_log(method: str, path: str, status: int, outcome: str, milliseconds: int) -> str:
+    """OUTCOME is the answer's, `-` for the page; MS whole milliseconds."""
+    return f"serve: {method} {path} {status} {outcome} {milliseconds}"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import urllib.parse
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -127,6 +129,31 @@ def is_clean(path: str) -> bool:
     return segments[0] == "" and all(s not in ("", ".", "..") for s in segments[1:])
 
 
+_PERCENT = re.compile("%([0-9A-Fa-f]{2})?")
+
+
+def _unescape(text: str) -> str | None:
+    """Go's url.QueryUnescape: `+` is a space, `%XX` a byte; None for a bad escape."""
+    if any(m.group(1) is None for m in _PERCENT.finditer(text)):
+        return None
+    return urllib.parse.unquote_to_bytes(text.replace("+", " ")).decode("utf-8", "replace")
+
+
+def query_params(raw: str) -> dict[str, str]:
+    """The first value of each parameter, as Go's url.ParseQuery and Values.Get read a
+    query string: a pair with a bad escape or a `;` is left out (so both languages see the
+    same parameters)."""
+    params: dict[str, str] = {}
+    for pair in raw.split("&"):
+        if not pair or ";" in pair:
+            continue
+        key, _, value = pair.partition("=")
+        key_text, value_text = _unescape(key), _unescape(value)
+        if key_text is not None and value_text is not None:
+            params.setdefault(key_text, value_text)
+    return params
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
@@ -137,7 +164,7 @@ def job_of(body: bytes, verb: str) -> Job:
     UsageFailure (PayloadTooLarge for a result or details too large)."""
     try:
         text = body.decode("utf-8")
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_int=float)
     except (ValueError, RecursionError) as err:
         raise UsageFailure(lines.BODY_NOT_AN_OBJECT) from err
     if not isinstance(value, dict):
@@ -175,7 +202,7 @@ def make_app(client: Client, settings: Settings) -> web.Application:
         error = request.match_info.http_exception
         # A path that is not clean (//healthz, /v1/../healthz) is no route, even where
         # aiohttp's URL parsing would make it one.
-        if not is_clean(request.raw_path.partition("?")[0]) or isinstance(error, web.HTTPNotFound):
+        if not is_clean(request.rel_url.path) or isinstance(error, web.HTTPNotFound):
             return answer(404, lines.OUTCOME_NOT_FOUND, 2, lines.NO_SUCH_ROUTE)
         path = request.path  # clean, and a route's
         if isinstance(error, web.HTTPMethodNotAllowed):
@@ -242,8 +269,9 @@ def make_app(client: Client, settings: Settings) -> web.Application:
         return handle
 
     async def pending(request: web.Request) -> web.StreamResponse:
-        workflow_id = request.query.get("workflow_id", "")
-        query = request.query.get("query")
+        params = query_params(request.rel_url.raw_query_string)
+        workflow_id = params.get("workflow_id", "")
+        query = params.get("query")
         if workflow_id and query is not None:
             return failed(UsageFailure(lines.BOTH_SCOPES))
         scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
