@@ -55,9 +55,14 @@ func parsePort(text string) (int, bool) {
 	return port, err == nil && port <= 65535
 }
 
-// Address is the address to listen on, HOST:PORT.
+// Address is the address to listen on, HOST:PORT. localhost is 127.0.0.1:
+// one address, the same that the Python completer listens on.
 func (l Listen) Address() string {
-	return net.JoinHostPort(l.Host, strconv.Itoa(l.Port))
+	host := l.Host
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(l.Port))
 }
 
 // URL is the listener's address as serve prints it, with the port it got.

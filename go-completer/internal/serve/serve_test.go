@@ -570,8 +570,12 @@ func TestParseListen(t *testing.T) {
 		}
 	}
 	l, _ := ParseListen("[::1]:0")
-	if got := l.URL(true, 4443); got != "https://[::1]:4443" {
-		t.Errorf("URL = %q", got)
+	if got := l.URL(true, 4443); got != "https://[::1]:4443" || l.Address() != "[::1]:0" {
+		t.Errorf("URL = %q, Address = %q", got, l.Address())
+	}
+	l, _ = ParseListen("localhost:0")
+	if got := l.URL(false, 80); got != "http://localhost:80" || l.Address() != "127.0.0.1:0" {
+		t.Errorf("URL = %q, Address = %q", got, l.Address())
 	}
 }
 
