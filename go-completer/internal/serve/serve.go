@@ -300,9 +300,13 @@ func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
 	answerOutcome(w, h.backend.Health(r.Context()))
 }
 
-// servePage serves GET /: the approval page, the same bytes always.
+// servePage serves GET /: the approval page, the same bytes always. No other
+// site may frame it, to trick a click on its buttons.
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	w.(*exchange).status = http.StatusOK
+	header := w.Header()
+	header["X-Frame-Options"] = []string{"DENY"}
+	header["Content-Security-Policy"] = []string{"frame-ancestors 'none'"}
 	writeBody(w, http.StatusOK, contentTypeHTML, h.page)
 }
 

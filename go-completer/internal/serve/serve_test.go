@@ -439,10 +439,18 @@ func TestHealthz(t *testing.T) {
 	wantAnswer(t, f.do("GET", "/healthz", ""), 503, "application/json", answerBody("unreachable", 4, "could not reach the Temporal server"))
 }
 
-func TestThePageIsServedAsItIs(t *testing.T) {
+func TestThePageIsServedAsItIsAndCannotBeFramed(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
-	wantAnswer(t, f.do("GET", "/", ""), 200, "text/html; charset=utf-8", testPage)
-	wantAnswer(t, f.do("GET", "/?x=1", ""), 200, "text/html; charset=utf-8", testPage)
+	for _, target := range []string{"/", "/?x=1"} {
+		w := f.do("GET", target, "")
+		wantAnswer(t, w, 200, "text/html; charset=utf-8", testPage)
+		if w.Header().Get("X-Frame-Options") != "DENY" || w.Header().Get("Content-Security-Policy") != "frame-ancestors 'none'" {
+			t.Errorf("GET %s headers %v", target, w.Header())
+		}
+	}
+	if w := f.do("GET", "/healthz", ""); w.Header().Get("X-Frame-Options") != "" || w.Header().Get("Server") != "" {
+		t.Errorf("GET /healthz headers %v", w.Header())
+	}
 }
 
 func TestAPanicIsAnsweredAs500WithItsLine(t *testing.T) {
