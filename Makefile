@@ -15,7 +15,8 @@ TOOLS := $(CURDIR)/.tools
 UV := $(TOOLS)/uv/bin/uv
 VENV_BIN := $(CURDIR)/.venv/bin
 GO_COMPLETER := bin/go-completer
-GO_SOURCES := $(shell find go-completer -name '*.go' -not -name '*_test.go') go-completer/go.mod go-completer/go.sum
+GO_SOURCES := $(shell find go-completer -name '*.go' -not -name '*_test.go') go-completer/go.mod go-completer/go.sum go-completer/internal/page/index.html
+PAGE_COPIES := python-completer/src/async_completer/page/index.html go-completer/internal/page/index.html
 
 # The demo's and the walkthrough's knobs.
 COMPLETER ?= python
@@ -24,6 +25,7 @@ INPUT ?= Plain text input
 RESULT ?=
 TOKEN ?=
 DB_FILE ?=
+LISTEN ?= 127.0.0.1:8080
 BENCH_ARGS ?=
 export COMPLETER INPUT DB_FILE
 
@@ -33,7 +35,7 @@ help: ## Describe the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: COMPLETER=python|go  WORKFLOW_ID=$(WORKFLOW_ID)  TOKEN=<hex>  RESULT=<text>  DB_FILE=<path>"
+	@echo "Variables: COMPLETER=python|go  WORKFLOW_ID=$(WORKFLOW_ID)  TOKEN=<hex>  RESULT=<text>  DB_FILE=<path>  LISTEN=$(LISTEN)"
 
 .PHONY: install
 install: .venv/.installed $(GO_COMPLETER) ## Install uv, the Python workspace, the dev server, and build the Go completer
@@ -74,6 +76,16 @@ complete: install ## Complete the Activity of TOKEN=<hex> with RESULT, using COM
 	@if [[ "$(COMPLETER)" == go ]]; then bin=$(GO_COMPLETER); else bin=$(VENV_BIN)/python-completer; fi; \
 	  printf '%s\n' "$(TOKEN)" | $$bin complete --tasktoken - --result "$(or $(RESULT),Completed by hand)"
 
+.PHONY: pending
+pending: install ## List the pending Activities (task queue async) with COMPLETER=python|go
+	@if [[ "$(COMPLETER)" == go ]]; then bin=$(GO_COMPLETER); else bin=$(VENV_BIN)/python-completer; fi; \
+	  $$bin list
+
+.PHONY: serve
+serve: install ## Run the completer service in the foreground (COMPLETER=python|go, LISTEN=127.0.0.1:8080)
+	@if [[ "$(COMPLETER)" == go ]]; then bin=$(GO_COMPLETER); else bin=$(VENV_BIN)/python-completer; fi; \
+	  exec $$bin serve --listen "$(LISTEN)"
+
 .PHONY: cancel
 cancel: .venv/.installed ## Request cancellation of Workflow WORKFLOW_ID (its Activity is then asked to cancel)
 	$(VENV_BIN)/temporal workflow cancel --workflow-id "$(WORKFLOW_ID)"
@@ -85,7 +97,12 @@ run-all: install ## Run the whole demo: server, Worker, Workflow, token piped to
 .PHONY: test
 test: install lint checkgenerate bench-smoke ## Run every test: lint, generated-code check, Go tests, a small benchmark run, Python tests
 	cd go-completer && go test ./...
-	$(VENV_BIN)/pytest
+	$(VENV_BIN)/pytest --ignore=tests/browser
+
+.PHONY: test-browser
+test-browser: install ## Run the browser tests: headless Chromium (Debian's chromium package) on the approval page
+	@command -v chromium >/dev/null || { echo "error: chromium is not installed: apt-get install chromium (Debian's package; Playwright drives it)" >&2; exit 2; }
+	$(VENV_BIN)/pytest tests/browser
 
 .PHONY: bench
 bench: install ## Measure the completers: one completion, bulk --batch, pending scale (BENCH_ARGS=... for options)
@@ -110,17 +127,20 @@ fmt: .venv/.installed ## Format the Python and Go code
 	cd go-completer && gofmt -w .
 
 .PHONY: generate
-generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-token decoders from proto/
+generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-token decoders from proto/ and the page copies from page/
 	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
 	  --python_out=python-completer/src/async_completer/tasktokenpb \
 	  --pyi_out=python-completer/src/async_completer/tasktokenpb task_token.proto
 	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
 	  --plugin=protoc-gen-go=$(TOOLS)/bin/protoc-gen-go \
 	  --go_out=go-completer/internal/tasktokenpb --go_opt=paths=source_relative task_token.proto
+	@# The approval page has one source; each completer serves an embedded byte copy.
+	mkdir -p $(dir $(PAGE_COPIES))
+	for copy in $(PAGE_COPIES); do cp page/index.html "$$copy"; done
 
 .PHONY: checkgenerate
 checkgenerate: generate ## Fail when the committed generated code is stale
-	@git diff --exit-code -- python-completer/src/async_completer/tasktokenpb go-completer/internal/tasktokenpb \
+	@git diff --exit-code -- python-completer/src/async_completer/tasktokenpb go-completer/internal/tasktokenpb $(PAGE_COPIES) \
 	  || { echo "error: generated code is stale: run make generate and commit the result" >&2; exit 1; }
 
 .PHONY: clean
