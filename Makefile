@@ -15,8 +15,9 @@ TOOLS := $(CURDIR)/.tools
 UV := $(TOOLS)/uv/bin/uv
 VENV_BIN := $(CURDIR)/.venv/bin
 GO_COMPLETER := bin/go-completer
-GO_SOURCES := $(shell find go-completer -name '*.go' -not -name '*_test.go') go-completer/go.mod go-completer/go.sum go-completer/internal/page/index.html
-PAGE_COPIES := python-completer/src/async_completer/page/index.html go-completer/internal/page/index.html
+PAGES := index.html link.html
+PAGE_COPIES := $(foreach dir,python-completer/src/async_completer/page go-completer/internal/page,$(addprefix $(dir)/,$(PAGES)))
+GO_SOURCES := $(shell find go-completer -name '*.go' -not -name '*_test.go') go-completer/go.mod go-completer/go.sum $(filter go-completer/%,$(PAGE_COPIES))
 
 # The demo's and the walkthrough's knobs.
 COMPLETER ?= python
@@ -135,8 +136,7 @@ generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-tok
 	  --plugin=protoc-gen-go=$(TOOLS)/bin/protoc-gen-go \
 	  --go_out=go-completer/internal/tasktokenpb --go_opt=paths=source_relative task_token.proto
 	@# The approval page has one source; each completer serves an embedded byte copy.
-	mkdir -p $(dir $(PAGE_COPIES))
-	for copy in $(PAGE_COPIES); do cp page/index.html "$$copy"; done
+	for copy in $(PAGE_COPIES); do mkdir -p "$$(dirname "$$copy")"; cp "page/$$(basename "$$copy")" "$$copy"; done
 
 .PHONY: checkgenerate
 checkgenerate: generate ## Fail when the committed generated code is stale
