@@ -70,3 +70,44 @@ start_dev_server() {
   ADDRESS="127.0.0.1:$port"
   wait_for_server "$ADDRESS"
 }
+
+# Starts `python-completer serve` on a free loopback port with its output in $1.out and
+# $1.err; sets SERVE_URL from its `Serving on` line. Extra arguments go to serve.
+start_serve() {
+  local log=$1 line
+  shift
+  "$VENV_BIN/python-completer" serve --listen 127.0.0.1:0 "$@" >"$log.out" 2>"$log.err" &
+  remember_pid $!
+  line=$(wait_for_line "$log.out" '^Serving on https?://' 300 "serve to listen")
+  SERVE_URL=${line#Serving on }
+}
+
+# Sends an HTTP request and prints the answer's body; fails unless the status is 2xx, with
+# the body still printed (it says why). What is sent comes on standard input, never on a
+# command line, where `ps` would show it (it may hold a task token):
+#   http_request POST_JSON URL   standard input is the JSON body
+#   http_request GET URL         standard input is ignored
+#   http_request POST_FORM URL   an empty form, as a page's button sends it
+# curl when it is installed, else Python's urllib (scripts/http_request.py).
+http_request() {
+  local method=$1 url=$2
+  local -a args=(--silent --show-error --max-time 30 --fail-with-body)
+  if ! command -v curl >/dev/null 2>&1; then
+    "$VENV_BIN/python" "$ROOT/scripts/http_request.py" "$method" "$url"
+    return
+  fi
+  case $method in
+    POST_JSON) curl "${args[@]}" --header 'Content-Type: application/json' --data-binary @- "$url" ;;
+    GET) curl "${args[@]}" "$url" </dev/null ;;
+    POST_FORM) curl "${args[@]}" --data '' "$url" </dev/null ;;
+    *) die "http_request: unknown method $method" ;;
+  esac
+}
+
+# Prints the JSON job {"tasktoken": TOKEN, "result": $1} of POST /v1/complete, TOKEN read
+# from standard input: through pipes, the token is on no command line.
+completion_job() {
+  RESULT_TEXT=$1 "$VENV_BIN/python" -c 'import json, os, sys
+token = sys.stdin.readline().strip()
+print(json.dumps({"tasktoken": token, "result": os.environ["RESULT_TEXT"]}))'
+}
