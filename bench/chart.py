@@ -9,7 +9,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from bench.report import GO_P50_MS, PYTHON_P50_MS, STARTUP_P50_MS, Run, bulk_in_order
+from bench.measure import percentile
+from bench.report import (
+    GO_P50_MS,
+    PYTHON_P50_MS,
+    STARTUP_P50_MS,
+    Run,
+    bulk_in_order,
+    bulk_samples,
+)
 
 LIMITS_MS = {
     "go-completer": GO_P50_MS,
@@ -47,21 +55,26 @@ def _one_completion(ax: Axes, run: Run) -> None:
 
 
 def _bulk(ax: Axes, run: Run, rate: bool) -> None:
-    sizes = sorted({r.size for r in run.bulk})
+    """One group of bars per size and concurrency, one bar per program: the median over
+    the rounds."""
+    groups = sorted({(r.size, r.concurrency) for r in run.bulk})
+    several = len({r.concurrency for r in run.bulk}) > 1
     programs = list(dict.fromkeys(r.program for r in bulk_in_order(run)))
     width = 0.8 / len(programs)
     for i, program in enumerate(programs):
         values = []
-        for size in sizes:
-            found = next((r for r in run.bulk if r.size == size and r.program == program), None)
-            value = None
-            if found is not None:
-                value = found.per_second if rate else found.last_close_seconds
-            values.append(value or 0.0)
-        bars = ax.bar([x + i * width for x in range(len(sizes))], values, width, label=program)
-        ax.bar_label(bars, [f"{v:,.0f}" if rate else f"{v:.1f}" for v in values], fontsize="small")
-    ax.set_xticks([x + width * (len(programs) - 1) / 2 for x in range(len(sizes))])
-    ax.set_xticklabels([f"N={size:,}" for size in sizes])
+        for size, concurrency in groups:
+            samples = bulk_samples(run, size, concurrency, program)
+            found = [r.per_second if rate else r.last_close_seconds for r in samples]
+            values.append(percentile([v for v in found if v is not None], 0.5) or 0.0)
+        bars = ax.bar([x + i * width for x in range(len(groups))], values, width, label=program)
+        labels = [f"{v:,.0f}" if rate else f"{v:.1f}" for v in values]
+        ax.bar_label(bars, labels, fontsize="x-small" if several else "small")
+    ax.set_xticks([x + width * (len(programs) - 1) / 2 for x in range(len(groups))])
+    ax.set_xticklabels(
+        [f"N={size:,}" + (f"\nC={c}" if several else "") for size, c in groups],
+        fontsize="small",
+    )
     ax.set_ylim(top=ax.get_ylim()[1] * 1.3)  # room for the legend above the bars
     if rate:
         ax.set_ylabel("completions / s")

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import time
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 from temporalio.client import Client
 
 from bench import report
-from bench.measure import Bench, measure_bulk, measure_one_completion, measure_pending
+from bench.measure import SDK, Bench, measure_bulk, measure_one_completion, measure_pending
 from bench.procs import BenchWorker, TokenLog, machine_facts
 from bench.report import Run
 from tests.harness import ROOT, DevServer
@@ -47,6 +48,15 @@ def numbers(text: str) -> list[int]:
     if any(v < 0 for v in values):
         raise argparse.ArgumentTypeError(f"{text!r} has a negative number")
     return values
+
+
+def extra_completer(text: str) -> tuple[str, Path]:
+    label, _, path = text.partition("=")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", label) or not path:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not LABEL=PATH (a label of a-z, 0-9 and -, then the executable)"
+        )
+    return label, Path(path)
 
 
 def phases(text: str) -> list[str]:
@@ -91,9 +101,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--concurrency",
+        type=numbers,
+        default="32",
+        metavar="C,C",
+        help="bulk: requests in flight (--batch --concurrency, and the SDK loop); "
+        "several values sweep them, each measured for every program and size",
+    )
+    parser.add_argument(
+        "--rounds",
         type=int,
-        default=32,
-        help="bulk: requests in flight (--batch --concurrency, and the SDK loop)",
+        default=1,
+        help="bulk: how often every program and concurrency is measured; every second "
+        "round runs in the reverse order (A B B A)",
+    )
+    parser.add_argument(
+        "--completer",
+        type=extra_completer,
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        dest="extra",
+        help="bulk: another executable measured like the completers (for example a wrapper "
+        "script that runs bin/go-completer with GOMAXPROCS=1); may be repeated",
+    )
+    parser.add_argument(
+        "--bulk-programs",
+        type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
+        default=None,
+        metavar="P,P",
+        help="bulk: which programs to measure, of sdk, go-completer, python-completer and "
+        "the --completer labels (default: all)",
     )
     parser.add_argument(
         "--phases",
@@ -113,8 +150,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             f"--{name}", type=Path, default=path, metavar="PATH", help=f"the {name} executable"
         )
     args = parser.parse_args(argv)
-    if args.runs < 1 or not 1 <= args.concurrency <= 1000:
-        parser.error("--runs must be at least 1, --concurrency from 1 to 1000")
+    if args.runs < 1 or args.rounds < 1:
+        parser.error("--runs and --rounds must be at least 1")
+    if not args.concurrency or not all(1 <= c <= 1000 for c in args.concurrency):
+        parser.error("--concurrency takes values from 1 to 1000")
+    labels = [label for label, _ in args.extra]
+    if len(set(labels)) != len(labels) or set(labels) & {"sdk", *COMPLETERS}:
+        parser.error("each --completer needs a label of its own, not sdk or a completer's name")
+    known = ["sdk", *COMPLETERS, *labels]
+    if args.bulk_programs is None:
+        args.bulk_programs = known
+    unknown = [p for p in args.bulk_programs if p not in known]
+    if unknown or not args.bulk_programs:
+        parser.error(f"--bulk-programs are a comma-separated subset of {','.join(known)}")
     return args
 
 
@@ -124,6 +172,7 @@ async def measure(
     settings: dict[str, Any],
     machine: dict[str, str],
     worker: BenchWorker,
+    server_pid: int,
     logs: Path,
 ) -> Run:
     client = await Client.connect(worker.address)
@@ -135,7 +184,8 @@ async def measure(
         logs=logs,
         stamp=stamp,
         completers={"go-completer": args.go_completer, "python-completer": args.python_completer},
-        concurrency=args.concurrency,
+        server_pid=server_pid,
+        extra=dict(args.extra),
     )
     run = Run(stamp, settings, machine, 0.0, None, [], [], bench.errors)
 
@@ -155,7 +205,12 @@ async def measure(
             measure_one_completion(bench, args.runs),
         )
     if "bulk" in args.phases and args.sizes:
-        await phase(f"bulk, N = {settings['sizes']}", measure_bulk(bench, args.sizes, run.bulk))
+        programs = [SDK if p == "sdk" else p for p in args.bulk_programs]
+        await phase(
+            f"bulk, N = {settings['sizes']}, concurrency {settings['concurrency']}, "
+            f"{args.rounds} round(s)",
+            measure_bulk(bench, args.sizes, args.concurrency, args.rounds, programs, run.bulk),
+        )
     # Pending scale last: its Activities stay pending until the server goes away.
     if "pending" in args.phases and args.pending:
         await phase(
@@ -205,16 +260,19 @@ def main(argv: list[str] | None = None) -> None:
         "runs": args.runs,
         "pending": ",".join(map(str, args.pending)),
         "sample_seconds": args.sample_seconds,
-        "concurrency": args.concurrency,
+        "concurrency": ",".join(map(str, args.concurrency)),
+        "rounds": args.rounds,
+        "bulk_programs": ",".join(args.bulk_programs),
         "go_completer": str(args.go_completer),
         "python_completer": str(args.python_completer),
+        "extra_completers": {label: str(path) for label, path in args.extra},
     }
     print(f"bench {stamp}: logs in {logs}", flush=True)
     server = DevServer.start(logs / "dev-server.log")
     worker: BenchWorker | None = None
     try:
         worker = BenchWorker(server.address, logs / "worker.log").start()
-        run = asyncio.run(measure(args, stamp, settings, machine, worker, logs))
+        run = asyncio.run(measure(args, stamp, settings, machine, worker, server.process.pid, logs))
     finally:
         if worker is not None:
             worker.stop()

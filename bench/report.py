@@ -76,8 +76,14 @@ def targets(run: Run) -> list[Target]:
                     None if value is None else value < limit,
                 )
             )
-    for size in sorted({r.size for r in run.bulk}):
-        rates = {r.program: r.per_second for r in run.bulk if r.size == size}
+    concurrencies = sorted({r.concurrency for r in run.bulk})
+    for size, concurrency in sorted({(r.size, r.concurrency) for r in run.bulk}):
+        # The median over the rounds: one figure per program, however many were taken.
+        rates = {
+            program: median_rate(run, size, concurrency, program)
+            for program in {r.program for r in run.bulk}
+        }
+        at = f"bulk N={size}" + (f", concurrency {concurrency}" if len(concurrencies) > 1 else "")
         for program, reference, share in (
             ("go-completer --batch", SDK, BATCH_OF_CEILING),
             ("python-completer --batch", SDK, BATCH_OF_CEILING),
@@ -87,7 +93,7 @@ def targets(run: Run) -> list[Target]:
             ratio = value / base if value and base else None
             found.append(
                 Target(
-                    f"bulk N={size}: {program} >= {share:.0%} of {reference} (completions/s)",
+                    f"{at}: {program} >= {share:.0%} of {reference} (completions/s)",
                     "n/a" if ratio is None else f"{ratio:.0%} ({value:,.0f}/s vs {base:,.0f}/s)",
                     None if ratio is None else ratio >= share,
                 )
@@ -118,8 +124,68 @@ def targets(run: Run) -> list[Target]:
 
 
 def bulk_in_order(run: Run) -> list[BulkRun]:
-    """By size, the ceiling first, then the completers (they ran in turning order)."""
-    return sorted(run.bulk, key=lambda r: (r.size, r.program != SDK, r.program))
+    """By size and concurrency, the ceiling first, then the completers (they ran in turning
+    order), each program's rounds together."""
+    return sorted(
+        run.bulk, key=lambda r: (r.size, r.concurrency, r.program != SDK, r.program, r.round)
+    )
+
+
+def bulk_samples(run: Run, size: int, concurrency: int, program: str) -> list[BulkRun]:
+    return [
+        r
+        for r in run.bulk
+        if (r.size, r.concurrency, r.program) == (size, concurrency, program)
+        and r.per_second is not None
+    ]
+
+
+def median_rate(run: Run, size: int, concurrency: int, program: str) -> float | None:
+    return percentile(
+        [r.per_second for r in bulk_samples(run, size, concurrency, program) if r.per_second],
+        0.5,
+    )
+
+
+def cpu(r: BulkRun) -> str:
+    """CPU seconds of the program / the dev server / the Worker during the wall time."""
+    values = (r.program_cpu_seconds, r.server_cpu_seconds, r.worker_cpu_seconds)
+    return "n/a" if None in values else " / ".join(f"{v:.2f}" for v in values if v is not None)
+
+
+def bulk_summary(run: Run) -> list[list[str]]:
+    """One row per size, concurrency and program: the median over the rounds, and the spread."""
+    rows = []
+    keys = dict.fromkeys((r.size, r.concurrency, r.program) for r in bulk_in_order(run))
+    for size, concurrency, program in keys:
+        samples = bulk_samples(run, size, concurrency, program)
+        rates = [r.per_second for r in samples if r.per_second]
+        middle = percentile(rates, 0.5)
+        ceiling = median_rate(run, size, concurrency, SDK)
+        loads = [r.load_average for r in samples if r.load_average is not None]
+
+        def median_of(values: list[float | None]) -> str:
+            found = [v for v in values if v is not None]
+            return "n/a" if not found else f"{percentile(found, 0.5):.2f}"
+
+        rows.append(
+            [
+                f"{size:,}",
+                str(concurrency),
+                program,
+                str(len(rates)),
+                num(middle, 0),
+                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
+                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                f"{middle / ceiling:.0%}" if middle and ceiling else "n/a",
+                " / ".join(
+                    median_of([getattr(r, f"{who}_cpu_seconds") for r in samples])
+                    for who in ("program", "server", "worker")
+                ),
+                f"{min(loads):.1f} - {max(loads):.1f}" if loads else "n/a",
+            ]
+        )
+    return rows
 
 
 def busy(run: Run) -> list[str]:
@@ -171,7 +237,10 @@ def markdown(run: Run, chart: str | None) -> str:
         f"{m.get('load average at end', 'n/a')} at end.",
         "",
         f"Settings: phases {s['phases']}; bulk sizes {s['sizes']}; {s['runs']} runs; "
-        f"pending levels {s['pending']}; concurrency {s['concurrency']}. "
+        f"pending levels {s['pending']}; concurrency {s['concurrency']}; "
+        f"bulk rounds {s.get('rounds', 1)}"
+        + "".join(f"; {label} = `{path}`" for label, path in s.get("extra_completers", {}).items())
+        + ". "
         f"Dev server in memory; one Python Worker. The whole run took {run.seconds:.0f} s.",
         "",
         f"Preparation: {prepared:,} pending Activities in {preparing:.0f} s in all "
@@ -227,19 +296,21 @@ def markdown(run: Run, chart: str | None) -> str:
     if run.bulk:
         rows = []
         for r in bulk_in_order(run):
-            ceiling = next(
-                (c.per_second for c in run.bulk if c.size == r.size and c.program == SDK), None
-            )
+            ceiling = median_rate(run, r.size, r.concurrency, SDK)
             share = r.per_second / ceiling if r.per_second and ceiling else None
             rows.append(
                 [
                     f"{r.size:,}",
+                    str(r.concurrency),
                     r.program,
+                    str(r.round),
                     num(r.wall_seconds, 2),
                     num(r.per_second, 0),
                     "n/a" if share is None else f"{share:.0%}",
                     num(r.last_close_seconds, 2),
                     num(r.closed_per_second, 0),
+                    cpu(r),
+                    num(r.load_average, 1),
                     f"{r.preparation.ready_seconds:.1f} ({r.preparation.per_second:,.0f}/s)",
                     r.error or "",
                 ]
@@ -248,19 +319,45 @@ def markdown(run: Run, chart: str | None) -> str:
             "",
             "## Bulk",
             "",
-            f"N pending Activities completed by token, at most {s['concurrency']} in flight. "
-            "Completions/s = N / the program's wall time (process start to exit, connecting "
-            "included; the SDK loop's client is already connected). Last close: from the same "
-            "start until the last Workflow closed (its close time on the server). Preparation: "
-            "starting the N Workflows concurrently until every token line was in the log.",
+            f"N pending Activities completed by token, at most C (concurrency: {s['concurrency']}) "
+            "in flight. Completions/s = N / the program's wall time (process start to exit, "
+            "connecting included; the SDK loop's client is already connected). Of ceiling: "
+            "against the SDK loop's median at the same N and C. Last close: from the same "
+            "start until the last Workflow closed (its close time on the server). CPU s: "
+            "seconds of CPU during the wall time, of the program (for the SDK loop, the bench's "
+            "own process) / the dev server / the Worker; the 2 cores give 2 x wall. Load: the "
+            "1-minute load average just before the clock started. Preparation: starting the N "
+            "Workflows concurrently until every token line was in the log.",
             "",
+        ]
+        several = len({(r.size, r.concurrency, r.program) for r in run.bulk}) < len(run.bulk)
+        if several or len({r.concurrency for r in run.bulk}) > 1:
+            lines += [
+                "By concurrency: the median over the rounds, the range of the samples "
+                "(min - max), the spread ((max - min) / median), the median against the SDK "
+                "loop's median, the median CPU seconds (program / server / Worker) and the "
+                "range of the load averages.",
+                "",
+                *table(
+                    [
+                        *("N", "C", "program", "samples", "median /s", "range /s", "spread"),
+                        *("of ceiling", "CPU s", "load"),
+                    ],
+                    bulk_summary(run),
+                    "rrlrrrrrrr",
+                ),
+                "",
+                "Every sample:",
+                "",
+            ]
+        lines += [
             *table(
                 [
-                    *("N", "program", "wall s", "completions/s", "of ceiling", "last close s"),
-                    *("closes/s", "preparation s", "error"),
+                    *("N", "C", "program", "round", "wall s", "completions/s", "of ceiling"),
+                    *("last close s", "closes/s", "CPU s", "load", "preparation s", "error"),
                 ],
                 rows,
-                "rlrrrrrrl",
+                "rrlrrrrrrrrrl",
             ),
         ]
     if run.pending:
