@@ -130,13 +130,13 @@ def test_a_fail_job_without_a_reason_is_malformed(line: str) -> None:
             '{"tasktoken":"ab","reason":"r"}',
             COMPLETE,
             'unknown key "reason" (complete takes tasktoken, workflow_id, activity_id, run_id, '
-            "result)",
+            "result, identity, idempotency_key)",
         ),
         (
             '{"tasktoken":"ab","result":"r"}',
             FAIL,
             'unknown key "result" (fail takes tasktoken, workflow_id, activity_id, run_id, '
-            "reason, retryable)",
+            "reason, retryable, identity, idempotency_key)",
         ),
         # Keys are looked at in sorted order: the same fault is reported whatever the order.
         ('{"zz":1,"b":2,"tasktoken":5}', COMPLETE, 'unknown key "b"'),
@@ -347,7 +347,8 @@ def rpc(status: RPCStatusCode, message: str) -> RPCError:
 def not_pending(description: str) -> str:
     return (
         f"{description} is not pending any more: it was completed, failed, timed out or "
-        "retried, or its Workflow closed; a retry logs a new token in the Worker's log"
+        "retried, or its Workflow closed; a retry logs a new token in the Worker's log (its "
+        "history does not say)"
     )
 
 
@@ -411,7 +412,7 @@ def test_a_mixed_batch(temporal: FakeTemporal, tmp_path: Path) -> None:
         outcome(6, 2, not_hex),
         outcome(7, 4, UNREACHABLE),
         outcome(8, 3, "the server refused the request: not now"),
-        outcome(9, 2, NOT_A_JOB + unknown + "result)"),
+        outcome(9, 2, NOT_A_JOB + unknown + "result, identity, idempotency_key)"),
         outcome(10, 1, "'surprise'"),
     ]
     # Malformed lines are reported before anything is sent.

@@ -206,7 +206,8 @@ def test_an_oversized_result_or_details_is_refused_before_connecting(
 def not_pending(desc: str) -> str:
     return (
         f"error: {desc} is not pending any more: it was completed, failed, timed out or "
-        "retried, or its Workflow closed; a retry logs a new token in the Worker's log"
+        "retried, or its Workflow closed; a retry logs a new token in the Worker's log (its "
+        "history does not say)"
     )
 
 

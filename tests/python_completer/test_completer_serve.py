@@ -538,7 +538,8 @@ def test_a_heartbeat_answered_with_a_cancel_request_is_200_with_code_5(
             "refused",
             3,
             f"{BY_IDS} is not pending any more: it was completed, failed, timed out or retried, "
-            "or its Workflow closed; a retry logs a new token in the Worker's log",
+            "or its Workflow closed; a retry logs a new token in the Worker's log (its history "
+            "does not say)",
         ),
         (
             RPCError("Namespace default is not found.", RPCStatusCode.NOT_FOUND, b""),
@@ -993,3 +994,103 @@ def test_a_token_job_is_sent_by_its_token(fake: FakeClient, served: Served) -> N
     reply = served.post("/v1/complete", {"tasktoken": token.hex()})
     assert reply.body == body_of("ok", 0, 'Completed Activity "1" of Workflow "wf-t" (attempt 3)')
     assert fake.handle_kwargs == {"task_token": token}
+
+
+# Who acted, idempotency keys, and a repeat answered from the history.
+
+HOST = socket.gethostname()
+
+
+def test_a_request_is_recorded_as_its_credentials_name_whatever_the_body_says(
+    fake: FakeClient, tmp_path: Path
+) -> None:
+    credentials = credentials_from(tmp_path, f"ops-team {SECRET}\n{BARE_SECRET}\n".encode())
+    with serving(fake, credentials=credentials) as served:
+        for secret in (SECRET, BARE_SECRET):
+            reply = served.post(
+                "/v1/complete",
+                {**IDS, "identity": "mallory"},
+                {"Authorization": f"Bearer {secret}"},
+            )
+            assert reply.status == 200, reply
+    assert fake.identities == [
+        f"ops-team via python-completer serve@{HOST}",
+        f"api via python-completer serve@{HOST}",
+    ]
+
+
+def test_an_unauthenticated_request_is_recorded_as_it_names_itself(
+    fake: FakeClient, served: Served
+) -> None:
+    served.post("/v1/fail", {**IDS, "reason": "no", "identity": "Ada Lovelace"})
+    served.post("/v1/heartbeat", IDS)
+    assert fake.identities == [
+        f"Ada Lovelace (unauthenticated) via python-completer serve@{HOST}",
+        f"anonymous (unauthenticated) via python-completer serve@{HOST}",
+    ]
+
+
+def test_the_idempotency_key_comes_from_the_header_or_the_body(
+    fake: FakeClient, served: Served
+) -> None:
+    key = {"Idempotency-Key": "evt_42"}
+    assert served.post("/v1/complete", IDS, key).status == 200
+    assert served.post("/v1/complete", {**IDS, "idempotency_key": "evt_43"}).status == 200
+    assert served.post("/v1/complete", {**IDS, "idempotency_key": "evt_42"}, key).status == 200
+    anonymous = f"anonymous (unauthenticated) via python-completer serve@{HOST}"
+    assert fake.identities == [
+        f"{anonymous} key=evt_42",
+        f"{anonymous} key=evt_43",
+        f"{anonymous} key=evt_42",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "body_key", "message"),
+    [
+        ("", None, words.KEY_HEADER_BAD),
+        ("has space", None, words.KEY_HEADER_BAD),
+        ("k" * 129, None, words.KEY_HEADER_BAD),
+        ("evt_1", "evt_2", words.KEYS_DIFFER),
+    ],
+)
+def test_a_bad_or_contradicting_key_answers_400_and_sends_nothing(
+    fake: FakeClient, served: Served, header: str, body_key: str | None, message: str
+) -> None:
+    job = {**IDS, **({"idempotency_key": body_key} if body_key else {})}
+    reply = served.post("/v1/complete", job, {"Idempotency-Key": header})
+    assert (reply.status, reply.body) == (400, body_of("malformed", 2, message))
+    assert fake.calls == []
+
+
+def test_a_repeat_is_answered_200_already_and_anything_else_409_with_who(
+    fake: FakeClient, served: Served
+) -> None:
+    from tests.python_completer.test_completer_history import (
+        ALICE,
+        TIME,
+        completed,
+        refused_by,
+        scheduled,
+        started,
+    )
+
+    refused_by(fake, scheduled(), started(), completed("Paid", f"{ALICE} key=evt_42"))
+    who = f"{ALICE} key=evt_42"
+    reply = served.post("/v1/complete", {**IDS, "result": "Paid"}, {"Idempotency-Key": "evt_42"})
+    message = f"Already done: {BY_IDS} was completed at {TIME} by {who}"
+    record = {"outcome": "ok", "code": 0, "message": message, "already": True}
+    expected = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    assert (reply.status, reply.body) == (200, expected)
+    reply = served.post("/v1/complete", {**IDS, "result": "Paid"}, {"Idempotency-Key": "evt_43"})
+    reason = f"{BY_IDS} is not pending any more: it was completed at {TIME} by {who}"
+    assert (reply.status, reply.body) == (409, body_of("refused", 3, reason))
+
+
+def test_the_page_cannot_be_framed(served: Served) -> None:
+    for method in ("GET", "HEAD"):
+        page = served.request(method, "/")
+        assert page.headers["X-Frame-Options"] == "DENY"
+        assert page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    health = served.request("GET", "/healthz")
+    assert "X-Frame-Options" not in health.headers

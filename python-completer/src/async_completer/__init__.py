@@ -10,6 +10,8 @@ Where each concern lives (the Go completer, go-completer/internal/, uses the mir
 - target, tasktoken: which Activity, checked offline; times, durations, text, files: values;
 - connection: environment configuration and flags, connecting; send: one request, and what
   its failure means;
+- identity: who acted, as every request records it; history: what closed an Activity, read
+  from its Workflow's history after a refusal (already done, or why not);
 - configfile: Temporal's configuration file, and what is wrong with it;
 - jobs, batch, output: a batch's lines, sending them with bounded concurrency, and writing
   standard output;
@@ -18,6 +20,6 @@ Where each concern lives (the Go completer, go-completer/internal/, uses the mir
   approval page it serves (a copy of the project's page/index.html).
 
 Nothing below verbs/ imports a verb, and temporalio is imported only where a request is sent
-(send, pending and serve, and inside the functions of connection, configfile and batch),
-so `--help` and `inspect` start without it; aiohttp only by serve.
+(send, history, pending and serve, and inside the functions of connection, configfile and
+batch), so `--help` and `inspect` start without it; aiohttp only by serve.
 """

@@ -19,7 +19,8 @@ from dataclasses import replace
 from async_completer import lines
 from async_completer.connection import Connection
 from async_completer.files import read_batch_file, read_result_file
-from async_completer.jobs import Defaults, Job, Outcome, parse_batch, success_line
+from async_completer.identity import cli_identity
+from async_completer.jobs import Defaults, Job, Outcome, parse_batch
 from async_completer.output import BatchOutput
 
 Send = Callable[[Job], Awaitable[Outcome]]
@@ -69,7 +70,7 @@ async def _connect_and_send_all(
     single-command error when connecting fails: then no job was sent."""
     from async_completer.connection import client_config, connect
     from async_completer.errors import CompleterError
-    from async_completer.send import failure_for, job_request, send_on
+    from async_completer.send import failure_for, send_on
 
     config, server = client_config(connection)
     timeout = connection.rpc_timeout
@@ -80,11 +81,11 @@ async def _connect_and_send_all(
         raise failure_for(err, server) from err
 
     async def send(job: Job) -> Outcome:
+        identity = cli_identity(job.identity, job.idempotency_key)
         try:
-            await send_on(client, server, job.target, job_request(verb, job), timeout)
+            return await send_on(client, server, verb, job, identity, timeout)
         except CompleterError as err:
             return Outcome(job.line, err.exit_code, err.message)
-        return Outcome(job.line, 0, success_line(verb, job.target.description, job.retryable))
 
     await send_all(jobs, send, concurrency, output)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from async_completer import lines
 from async_completer.errors import CompleterError, UsageFailure
+from async_completer.identity import valid_identity, valid_key
 from async_completer.target import (
     Target,
     check_target_options,
@@ -24,11 +25,13 @@ from async_completer.target import (
 )
 from async_completer.text import GO_WHITE_SPACE
 
+_TARGET_KEYS = ("tasktoken", "workflow_id", "activity_id", "run_id")
+_WHO_KEYS = ("identity", "idempotency_key")
 _KEYS = {
-    "complete": ("tasktoken", "workflow_id", "activity_id", "run_id", "result"),
-    "fail": ("tasktoken", "workflow_id", "activity_id", "run_id", "reason", "retryable"),
-    "heartbeat": ("tasktoken", "workflow_id", "activity_id", "run_id", "details"),
-    "cancel": ("tasktoken", "workflow_id", "activity_id", "run_id", "details"),
+    "complete": (*_TARGET_KEYS, "result", *_WHO_KEYS),
+    "fail": (*_TARGET_KEYS, "reason", "retryable", *_WHO_KEYS),
+    "heartbeat": (*_TARGET_KEYS, "details", *_WHO_KEYS),
+    "cancel": (*_TARGET_KEYS, "details", *_WHO_KEYS),
 }
 # The other keys of a `list --json` line: accepted with any value and ignored, so that
 # listed lines can be piped in as they are.
@@ -57,12 +60,15 @@ class Defaults:
     result: str = ""
     reason: str = ""
     retryable: bool = False
+    identity: str | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
     """One line that can be sent. result is complete's; reason and retryable are fail's;
-    details (None: none) heartbeat's and cancel's."""
+    details (None: none) heartbeat's and cancel's. identity is the ACTOR the job names
+    (None: the surface's default) and idempotency_key its key (None: none)."""
 
     line: int
     target: Target
@@ -70,16 +76,28 @@ class Job:
     reason: str = ""
     retryable: bool = False
     details: str | None = None
+    identity: str | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What became of one line: the exit code a single command would have, and its line
-    without `error: ` (the success line when code is 0)."""
+    without `error: ` (the success line when code is 0). already: a repeat of what closed
+    the Activity, answered as done."""
 
     line: int
     code: int
     message: str
+    already: bool = False
+
+
+def check_identity(identity: str | None, key: str | None) -> None:
+    """--identity and --idempotency-key, as the command line gives them."""
+    if identity is not None and not valid_identity(identity):
+        raise UsageFailure(lines.BAD_IDENTITY)
+    if key is not None and not valid_key(key):
+        raise UsageFailure(lines.BAD_KEY)
 
 
 def success_line(verb: str, desc: str, retryable: bool = False) -> str:
@@ -140,8 +158,8 @@ def parse_job_line(
     check_result: Callable[[str], None] = _check_result_size,
 ) -> Job:
     """One trimmed, non-blank line, checked in the order of a single command: the Activity,
-    the reason, the token, the size of the result. Raises UsageFailure with the line of the
-    single command's case."""
+    the reason, the identity and idempotency key, the token, the size of the result. Raises
+    UsageFailure with the line of the single command's case."""
     fields: dict[str, Any] = {}
     if text[0] == "{":
         fields = _json_job(text, defaults.verb)
@@ -155,6 +173,12 @@ def parse_job_line(
     check_target_options(tasktoken, workflow_id, activity_id, run_id)
     if defaults.verb == "fail" and not reason:
         raise UsageFailure(lines.NEEDS_REASON)
+    identity: str | None = fields.get("identity", defaults.identity)
+    if "identity" in fields and not valid_identity(fields["identity"]):
+        raise UsageFailure(lines.JOB_BAD_IDENTITY)
+    key: str | None = fields.get("idempotency_key", defaults.idempotency_key)
+    if "idempotency_key" in fields and not valid_key(fields["idempotency_key"]):
+        raise UsageFailure(lines.JOB_BAD_KEY)
     if tasktoken is not None:
         target = target_from_token(tasktoken)
     else:
@@ -174,6 +198,8 @@ def parse_job_line(
         reason=reason,
         retryable=fields.get("retryable", defaults.retryable),
         details=details,
+        identity=identity,
+        idempotency_key=key,
     )
 
 

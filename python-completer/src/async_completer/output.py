@@ -172,7 +172,9 @@ class BatchOutput:
             self.max_code = outcome.code
         if self.write_error is None:
             self._pending.append(
-                encode_line(lines.job_line(outcome.line, outcome.code, outcome.message))
+                encode_line(
+                    lines.job_line(outcome.line, outcome.code, outcome.message, outcome.already)
+                )
             )
         # Outside the loop (the malformed lines, before connecting) the caller flushes.
         if not self._flush_scheduled and self.loop is not None:

@@ -12,12 +12,25 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from temporalio.client import AsyncActivityCancelledError, AsyncActivityHandle, Client
+from temporalio.activity import ActivityCancellationDetails
+from temporalio.api.common.v1 import Payloads
+from temporalio.api.failure.v1 import Failure
+from temporalio.api.workflowservice.v1 import (
+    RecordActivityTaskHeartbeatByIdRequest,
+    RecordActivityTaskHeartbeatRequest,
+    RespondActivityTaskCanceledByIdRequest,
+    RespondActivityTaskCanceledRequest,
+    RespondActivityTaskCompletedByIdRequest,
+    RespondActivityTaskCompletedRequest,
+    RespondActivityTaskFailedByIdRequest,
+    RespondActivityTaskFailedRequest,
+)
+from temporalio.client import AsyncActivityCancelledError, Client
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from async_completer import lines
+from async_completer import history, lines
 from async_completer.connection import (
     ConnectFailed,
     Connection,
@@ -34,7 +47,7 @@ from async_completer.errors import (
     ServerRefused,
     ServerUnreachable,
 )
-from async_completer.jobs import Job
+from async_completer.jobs import Job, Outcome, success_line
 from async_completer.target import Target
 
 FAILURE_TYPE = "PythonCompleterFailure"
@@ -42,7 +55,11 @@ FAILURE_TYPE = "PythonCompleterFailure"
 # refused by the server: it fails the Activity instead, so it is stopped here.
 BLOB_SIZE_LIMIT = 2 * 1024 * 1024
 
-Request = Callable[[AsyncActivityHandle, timedelta], Awaitable[None]]
+# One request about one Activity, sent with an identity (who acts), bounded by a timeout.
+# The requests are the SDK's own (what AsyncActivityHandle sends, payloads and failures
+# encoded by the client's data converter), made here because the SDK sends the identity of
+# its connection, and a batch job or a serve request names its own.
+Request = Callable[[Client, Target, str, timedelta], Awaitable[None]]
 
 
 def _varint_size(n: int) -> int:
@@ -60,9 +77,39 @@ def check_payload_size(what: str, text: str) -> None:
         raise PayloadTooLarge(lines.too_large(what, size, BLOB_SIZE_LIMIT))
 
 
+async def _text_payloads(client: Client, text: str | None) -> Payloads | None:
+    """One text payload, or none (heartbeat and cancel without details)."""
+    return None if text is None else await client.data_converter.encode_wrapper([text])
+
+
 def complete_request(result: str) -> Request:
-    async def request(handle: AsyncActivityHandle, timeout: timedelta) -> None:
-        await handle.complete(result, rpc_timeout=timeout)
+    async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
+        payloads = await _text_payloads(client, result)
+        service = client.workflow_service
+        if target.task_token is not None:
+            await service.respond_activity_task_completed(
+                RespondActivityTaskCompletedRequest(
+                    task_token=target.task_token,
+                    namespace=client.namespace,
+                    identity=identity,
+                    result=payloads,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
+        else:
+            await service.respond_activity_task_completed_by_id(
+                RespondActivityTaskCompletedByIdRequest(
+                    workflow_id=target.workflow_id,
+                    run_id=target.run_id or "",
+                    activity_id=target.activity_id,
+                    namespace=client.namespace,
+                    identity=identity,
+                    result=payloads,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
 
     return request
 
@@ -70,95 +117,186 @@ def complete_request(result: str) -> Request:
 def fail_request(reason: str, retryable: bool) -> Request:
     error = ApplicationError(reason, type=FAILURE_TYPE, non_retryable=not retryable)
 
-    async def request(handle: AsyncActivityHandle, timeout: timedelta) -> None:
-        await handle.fail(error, rpc_timeout=timeout)
+    async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
+        failure = Failure()
+        await client.data_converter.encode_failure(error, failure)
+        service = client.workflow_service
+        if target.task_token is not None:
+            await service.respond_activity_task_failed(
+                RespondActivityTaskFailedRequest(
+                    task_token=target.task_token,
+                    namespace=client.namespace,
+                    identity=identity,
+                    failure=failure,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
+        else:
+            await service.respond_activity_task_failed_by_id(
+                RespondActivityTaskFailedByIdRequest(
+                    workflow_id=target.workflow_id,
+                    run_id=target.run_id or "",
+                    activity_id=target.activity_id,
+                    namespace=client.namespace,
+                    identity=identity,
+                    failure=failure,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
 
     return request
 
 
-def heartbeat_request(details: str | None, by_token: bool) -> Request:
-    async def request(handle: AsyncActivityHandle, timeout: timedelta) -> None:
-        try:
-            if details is None:
-                await handle.heartbeat(rpc_timeout=timeout)
-            else:
-                await handle.heartbeat(details, rpc_timeout=timeout)
-        except AsyncActivityCancelledError as err:
-            # The Go SDK reports a pause or reset only for a heartbeat by token; by IDs it
-            # returns success. Doing the same keeps the two completers' answers equal.
-            cancel_requested = err.details is not None and err.details.cancel_requested
-            if cancel_requested or by_token:
-                raise
+def heartbeat_request(details: str | None) -> Request:
+    async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
+        payloads = await _text_payloads(client, details)
+        service = client.workflow_service
+        if target.task_token is not None:
+            answer: Any = await service.record_activity_task_heartbeat(
+                RecordActivityTaskHeartbeatRequest(
+                    task_token=target.task_token,
+                    namespace=client.namespace,
+                    identity=identity,
+                    details=payloads,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
+        else:
+            answer = await service.record_activity_task_heartbeat_by_id(
+                RecordActivityTaskHeartbeatByIdRequest(
+                    workflow_id=target.workflow_id,
+                    run_id=target.run_id or "",
+                    activity_id=target.activity_id,
+                    namespace=client.namespace,
+                    identity=identity,
+                    details=payloads,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
+        # The Go SDK reports a pause or reset only for a heartbeat by token; by IDs it
+        # returns success. Doing the same keeps the two completers' answers equal.
+        if answer.cancel_requested or (
+            target.task_token is not None and (answer.activity_paused or answer.activity_reset)
+        ):
+            raise AsyncActivityCancelledError(
+                details=ActivityCancellationDetails(
+                    cancel_requested=answer.cancel_requested,
+                    paused=answer.activity_paused,
+                    reset=answer.activity_reset,
+                )
+            )
 
     return request
 
 
 def cancel_request(details: str | None) -> Request:
-    async def request(handle: AsyncActivityHandle, timeout: timedelta) -> None:
-        if details is None:
-            await handle.report_cancellation(rpc_timeout=timeout)
+    async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
+        payloads = await _text_payloads(client, details)
+        service = client.workflow_service
+        if target.task_token is not None:
+            await service.respond_activity_task_canceled(
+                RespondActivityTaskCanceledRequest(
+                    task_token=target.task_token,
+                    namespace=client.namespace,
+                    identity=identity,
+                    details=payloads,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
         else:
-            await handle.report_cancellation(details, rpc_timeout=timeout)
+            await service.respond_activity_task_canceled_by_id(
+                RespondActivityTaskCanceledByIdRequest(
+                    workflow_id=target.workflow_id,
+                    run_id=target.run_id or "",
+                    activity_id=target.activity_id,
+                    namespace=client.namespace,
+                    identity=identity,
+                    details=payloads,
+                ),
+                retry=True,
+                timeout=timeout,
+            )
 
     return request
 
 
 def job_request(verb: str, job: Job) -> Request:
-    """The request of one job (a batch line, a serve body) of verb."""
+    """The request of one job (a command line, a batch line, a serve body) of verb."""
     if verb == "fail":
         return fail_request(job.reason, job.retryable)
     if verb == "heartbeat":
-        return heartbeat_request(job.details, by_token=job.target.task_token is not None)
+        return heartbeat_request(job.details)
     if verb == "cancel":
         return cancel_request(job.details)
     return complete_request(job.result)
 
 
-def handle_for(client: Client, target: Target) -> AsyncActivityHandle:
-    if target.task_token is not None:
-        return client.get_async_activity_handle(task_token=target.task_token)
-    return client.get_async_activity_handle(
-        workflow_id=target.workflow_id, run_id=target.run_id, activity_id=target.activity_id
-    )
-
-
-def send(target: Target, connection: Connection, request: Request) -> None:
-    """Connects and sends one request, both within --rpc-timeout. Raises the contract's
-    error for whatever went wrong."""
+def send(verb: str, job: Job, connection: Connection, identity: str) -> Outcome:
+    """Connects and sends one job, both within --rpc-timeout (after a refusal, the history
+    is read within another). Returns its outcome (a success, maybe already done); raises
+    the contract's error for whatever went wrong."""
     config, server = client_config(connection)
     try:
-        asyncio.run(_connect_and_send(config, server, target, request, connection.rpc_timeout))
+        return asyncio.run(
+            _connect_and_send(config, server, verb, job, identity, connection.rpc_timeout)
+        )
     except Exception as err:
-        raise failure_for(err, server, target) from err
+        raise failure_for(err, server, job.target) from err
 
 
 async def _connect_and_send(
-    config: dict[str, Any], server: Server, target: Target, request: Request, timeout: float
-) -> None:
+    config: dict[str, Any], server: Server, verb: str, job: Job, identity: str, timeout: float
+) -> Outcome:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-
-    async def connect_and_send() -> None:
-        client = await connect(config, server)
-        # The SDK retries an unavailable server inside the call; its deadline keeps the
-        # retries within what is left of --rpc-timeout.
-        remaining = max(deadline - loop.time(), 0.001)
-        await request(handle_for(client, target), timedelta(seconds=remaining))
-
     # One bound over connecting and the request together, as --rpc-timeout promises.
-    await asyncio.wait_for(connect_and_send(), timeout)
+    async with asyncio.timeout(timeout):
+        client = await connect(config, server)
+    # The SDK retries an unavailable server inside the call; its deadline keeps the
+    # retries within what is left of --rpc-timeout.
+    remaining = max(deadline - loop.time(), 0.001)
+    return await send_on(client, server, verb, job, identity, remaining, history_timeout=timeout)
+
+
+def not_pending_any_more(err: BaseException) -> bool:
+    """The server's NOT_FOUND about the Activity (not about the namespace): it is not
+    pending any more, and the history says why."""
+    return (
+        isinstance(err, RPCError)
+        and err.status == RPCStatusCode.NOT_FOUND
+        and not err.message.startswith("Namespace ")
+    )
 
 
 async def send_on(
-    client: Client, server: Server, target: Target, request: Request, timeout: float
-) -> None:
-    """One request on a connected client (a batch's job), bounded by --rpc-timeout on its
-    own from the moment it is sent. Raises the contract's error."""
+    client: Client,
+    server: Server,
+    verb: str,
+    job: Job,
+    identity: str,
+    timeout: float,
+    history_timeout: float | None = None,
+) -> Outcome:
+    """One job on a connected client (a batch's, a serve request's), bounded by timeout on
+    its own from the moment it is sent. After a refusal "not pending any more" the history
+    is read (within history_timeout, default timeout): a repeat of what closed the Activity
+    is answered as already done, anything else is refused saying what closed it. Returns
+    the outcome; raises the contract's error."""
+    request = job_request(verb, job)
     try:
         async with asyncio.timeout(timeout):
-            await request(handle_for(client, target), timedelta(seconds=timeout))
+            await request(client, job.target, identity, timedelta(seconds=timeout))
     except Exception as err:
-        raise failure_for(err, server, target) from err
+        if not_pending_any_more(err):
+            read_timeout = timeout if history_timeout is None else history_timeout
+            return await history.answer_refusal(client, server, verb, job, read_timeout)
+        raise failure_for(err, server, job.target) from err
+    return Outcome(job.line, 0, success_line(verb, job.target.description, job.retryable))
 
 
 def failure_for(err: Exception, server: Server, target: Target | None = None) -> CompleterError:

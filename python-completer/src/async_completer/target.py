@@ -18,14 +18,16 @@ from async_completer.tasktoken import parse_task_token, read_token_text
 class Target:
     """The Activity to complete, fail, heartbeat or cancel.
 
-    With a token, workflow_id, activity_id and attempt come from the decoded token and
-    only name the Activity in messages; the token alone is sent."""
+    With a token, workflow_id, activity_id, run_id, attempt and scheduled_event_id come
+    from the decoded token: they name the Activity in messages, and find its events in the
+    history after a refusal; the token alone is sent."""
 
     task_token: bytes | None
     workflow_id: str
     activity_id: str
     run_id: str | None = None
     attempt: int | None = None
+    scheduled_event_id: int | None = None
 
     @property
     def description(self) -> str:
@@ -68,7 +70,9 @@ def target_from_token(text: str) -> Target:
         task_token=token,
         workflow_id=task.workflow_id,
         activity_id=task.activity_id,
+        run_id=task.run_id,
         attempt=task.attempt,
+        scheduled_event_id=task.scheduled_event_id,
     )
 
 

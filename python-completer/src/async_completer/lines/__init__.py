@@ -10,6 +10,7 @@ adds, because a batch's JSON lines carry the same text without it.
 
 from async_completer.lines.batch import *  # noqa: F403
 from async_completer.lines.connection import *  # noqa: F403
+from async_completer.lines.history import *  # noqa: F403
 from async_completer.lines.inspect import *  # noqa: F403
 from async_completer.lines.listing import *  # noqa: F403
 from async_completer.lines.request import *  # noqa: F403

@@ -38,12 +38,19 @@ OUTCOMES = {0: "ok", 2: "malformed", 3: "refused", 4: "unreachable"}
 json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def job_line(line: int, code: int, message: str) -> str:
+ALREADY = ',"already":true'
+
+
+def job_line(line: int, code: int, message: str, already: bool = False) -> str:
     """The JSON line of one job (without its newline): the bytes of json.dumps({"line",
     "outcome", "code", "message"}, ensure_ascii=False, separators=(",", ":")), written out
-    by hand because a batch writes one per job."""
+    by hand because a batch writes one per job. A request answered as already done has
+    `"already":true` after the message."""
     name = OUTCOMES.get(code, "error")
-    return f'{{"line":{line},"outcome":"{name}","code":{code},"message":{json_string(message)}}}'
+    tail = ALREADY if already else ""
+    return (
+        f'{{"line":{line},"outcome":"{name}","code":{code},"message":{json_string(message)}{tail}}}'
+    )
 
 
 def progress(done: int, total: int) -> str:

@@ -3,7 +3,7 @@ and the messages HTTP adds (docs/completer-http.md), and its one log line per re
 
 from __future__ import annotations
 
-from async_completer.lines.batch import OUTCOMES, json_string
+from async_completer.lines.batch import ALREADY, OUTCOMES, json_string
 
 # Start-up (exit 2, before listening).
 
@@ -63,16 +63,23 @@ def outcome_of(code: int) -> str:
     return "cancel_requested" if code == CANCEL_REQUESTED_CODE else OUTCOMES.get(code, "error")
 
 
-def answer_json(outcome: str, code: int, message: str) -> str:
+def answer_json(outcome: str, code: int, message: str, already: bool = False) -> str:
     """The body of a JSON answer, without its newline: a batch's outcome line without
     "line"."""
-    return f'{{"outcome":"{outcome}","code":{code},"message":{json_string(message)}}}'
+    tail = ALREADY if already else ""
+    return f'{{"outcome":"{outcome}","code":{code},"message":{json_string(message)}{tail}}}'
 
 
 BODY_NOT_AN_OBJECT = "the body is not a JSON object: send one job, as a line of complete --batch"
 NEEDS_CREDENTIAL = "this route needs a credential: send Authorization: Bearer <secret>"
 NO_SUCH_ROUTE = "no such route: see docs/completer-http.md"
 BODY_NOT_JSON = "the body must be JSON: send Content-Type: application/json"
+
+
+KEY_HEADER_BAD = (
+    "the Idempotency-Key header must be 1 to 128 printable ASCII characters without spaces"
+)
+KEYS_DIFFER = 'the Idempotency-Key header and the body\'s "idempotency_key" differ: send one'
 
 
 def host_not_listener(url: str) -> str:

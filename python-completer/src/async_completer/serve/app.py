@@ -15,7 +15,7 @@ import asyncio
 import json
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,10 +30,11 @@ from async_completer.errors import (
     ServerUnreachable,
     UsageFailure,
 )
-from async_completer.jobs import Defaults, Job, parse_job_line, success_line
+from async_completer.identity import SERVE, recorded, unauthenticated, valid_key
+from async_completer.jobs import Defaults, Job, parse_job_line
 from async_completer.page import page
 from async_completer.pending import DEFAULT_QUERY, Lister, Scope
-from async_completer.send import failure_for, job_request, send_on
+from async_completer.send import failure_for, send_on
 from async_completer.serve.auth import Credentials, bearer
 from async_completer.serve.listen import Listen
 from async_completer.serve.protocol import OUTCOME, ROUTE, Connection
@@ -55,6 +56,12 @@ _OPEN_ROUTES = frozenset(("/", "/healthz"))
 _LIST_CONCURRENCY = 32
 _LIST_PAGE_SIZE = 1000
 _JSON_WHITE_SPACE = " \t\n\r"
+# The headers of every HTML page: no other site may frame it and trick a click on its
+# buttons.
+FRAME_HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+KEY_HEADER = "Idempotency-Key"
+# The NAME of the credential a request carried (credentials files only).
+CREDENTIAL = web.RequestKey("credential", str)
 
 
 @dataclass(frozen=True)
@@ -78,10 +85,15 @@ class Settings:
 
 
 def answer(
-    status: int, outcome: str, code: int, message: str, headers: dict[str, str] | None = None
+    status: int,
+    outcome: str,
+    code: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    already: bool = False,
 ) -> web.Response:
     """A JSON answer: one compact object and a newline, exactly `application/json`."""
-    body = (lines.answer_json(outcome, code, message) + "\n").encode("utf-8", "replace")
+    body = (lines.answer_json(outcome, code, message, already) + "\n").encode("utf-8", "replace")
     response = web.Response(
         status=status, body=body, headers={"Content-Type": JSON_TYPE, **(headers or {})}
     )
@@ -102,8 +114,8 @@ def failed(err: CompleterError) -> web.Response:
     return answer(status_of(err), lines.outcome_of(code), code, err.message)
 
 
-def succeeded(message: str) -> web.Response:
-    return answer(200, lines.outcome_of(0), 0, message)
+def succeeded(message: str, already: bool = False) -> web.Response:
+    return answer(200, lines.outcome_of(0), 0, message, already=already)
 
 
 def malformed(status: int, message: str) -> web.Response:
@@ -172,6 +184,19 @@ def job_of(body: bytes, verb: str) -> Job:
     return parse_job_line(1, text.strip(_JSON_WHITE_SPACE), Defaults(verb))
 
 
+def idempotency_key(request: web.Request, job: Job) -> str | None:
+    """The request's idempotency key: the Idempotency-Key header, or the body's
+    "idempotency_key"; both given, they must be the same. Raises UsageFailure."""
+    header = request.headers.get(KEY_HEADER)
+    if header is None:
+        return job.idempotency_key
+    if not valid_key(header):
+        raise UsageFailure(lines.KEY_HEADER_BAD)
+    if job.idempotency_key is not None and job.idempotency_key != header:
+        raise UsageFailure(lines.KEYS_DIFFER)
+    return header
+
+
 def make_app(client: Client, settings: Settings) -> web.Application:
     """serve's routes on client, a Temporal client whose requests connect it when they need
     to (Client.connect(..., lazy=True)), so that serve answers while Temporal is away."""
@@ -222,7 +247,8 @@ def make_app(client: Client, settings: Settings) -> web.Application:
     async def _guarded(request: web.Request, handler: Any, path: str) -> web.StreamResponse:
         if settings.credentials is not None and path not in _OPEN_ROUTES:
             secret = bearer(request.headers.get("Authorization"))
-            if secret is None or settings.credentials.match(secret) is None:
+            name = settings.credentials.match(secret) if secret is not None else None
+            if name is None:
                 return answer(
                     401,
                     lines.OUTCOME_UNAUTHORIZED,
@@ -230,6 +256,7 @@ def make_app(client: Client, settings: Settings) -> web.Application:
                     lines.NEEDS_CREDENTIAL,
                     {"WWW-Authenticate": "Bearer"},
                 )
+            request[CREDENTIAL] = name
         if hosts is not None and request.headers.get("Host") not in hosts:
             return answer(403, lines.OUTCOME_FORBIDDEN, 2, lines.host_not_listener(settings.url))
         response: web.StreamResponse = await handler(request)
@@ -261,12 +288,22 @@ def make_app(client: Client, settings: Settings) -> web.Application:
                 return malformed(400, lines.BODY_NOT_AN_OBJECT)
             try:
                 job = job_of(body, verb)
-                await send_on(client, server, job.target, job_request(verb, job), timeout)
+                job = replace(job, idempotency_key=idempotency_key(request, job))
+                outcome = await send_on(client, server, verb, job, who(request, job), timeout)
             except CompleterError as err:
                 return failed(err)
-            return succeeded(success_line(verb, job.target.description, job.retryable))
+            return succeeded(outcome.message, outcome.already)
 
         return handle
+
+    def who(request: web.Request, job: Job) -> str:
+        """The identity a request is recorded with: its credential's NAME, or on a loopback
+        listener without credentials what the job says, marked unauthenticated."""
+        if settings.credentials is not None:
+            actor = request[CREDENTIAL]
+        else:
+            actor = unauthenticated(job.identity)
+        return recorded(actor, SERVE, job.idempotency_key)
 
     async def pending(request: web.Request) -> web.StreamResponse:
         params = query_params(request.rel_url.raw_query_string)
@@ -306,7 +343,7 @@ def make_app(client: Client, settings: Settings) -> web.Application:
         return failed(ServerUnreachable(lines.unreachable(server.address, server.rpc_timeout_text)))
 
     async def approval_page(request: web.Request) -> web.StreamResponse:
-        return web.Response(body=html, headers={"Content-Type": HTML_TYPE})
+        return web.Response(body=html, headers={"Content-Type": HTML_TYPE, **FRAME_HEADERS})
 
     async def no_server_header(request: web.Request, response: web.StreamResponse) -> None:
         # A caller cannot tell which language answers: no `Server: Python/... aiohttp/...`.

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import click
 
-from async_completer import lines
 from async_completer.args import VerbCommand
-from async_completer.output import print_result
+from async_completer.jobs import Job
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
     connection_options,
+    send_one,
     single_target,
     target_options,
+    who_options,
 )
 
 
 @click.command(cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
 @target_options
 @click.option("--details", metavar="TEXT", help="Cancellation details (default: none).")
+@who_options
 @connection_options
 @click.pass_context
 def cancel(
@@ -28,17 +30,28 @@ def cancel(
     activity_id: str | None,
     run_id: str | None,
     details: str | None,
+    identity: str | None,
+    idempotency_key: str | None,
     address: str | None,
     namespace: str | None,
     rpc_timeout: str,
 ) -> None:
     """Reports the Activity as cancelled (only after a cancellation was requested)."""
     target, connection = single_target(
-        ctx, tasktoken, workflow_id, activity_id, run_id, rpc_timeout, address, namespace
+        ctx,
+        tasktoken,
+        workflow_id,
+        activity_id,
+        run_id,
+        rpc_timeout,
+        address,
+        namespace,
+        identity,
+        idempotency_key,
     )
-    from async_completer import send
+    from async_completer.send import check_payload_size
 
     if details is not None:
-        send.check_payload_size("details", details)
-    send.send(target, connection, send.cancel_request(details))
-    print_result(lines.reported_cancelled(target.description))
+        check_payload_size("details", details)
+    job = Job(0, target, details=details, identity=identity, idempotency_key=idempotency_key)
+    send_one("cancel", connection, job)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import click
 
-from async_completer import lines
 from async_completer.args import VerbCommand
 from async_completer.files import read_result_file
-from async_completer.output import print_result
+from async_completer.jobs import Defaults, Job
 from async_completer.target import resolve_target
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
     batch_options,
     check_options,
     connection_options,
+    send_one,
     target_options,
+    who_options,
 )
 
 
@@ -28,6 +29,7 @@ from async_completer.verbs.options import (
     help="The result is this file's content, UTF-8 text, unchanged (for long results).",
 )
 @batch_options
+@who_options
 @connection_options
 @click.pass_context
 def complete(
@@ -40,6 +42,8 @@ def complete(
     result_file: str | None,
     batch: str | None,
     concurrency: str,
+    identity: str | None,
+    idempotency_key: str | None,
     address: str | None,
     namespace: str | None,
     rpc_timeout: str,
@@ -58,12 +62,15 @@ def complete(
         batch=batch,
         result=result,
         result_file=result_file,
+        identity=identity,
+        idempotency_key=idempotency_key,
     )
     if batch is not None:
         from async_completer import batch as batches
-        from async_completer.jobs import Defaults
 
-        defaults = Defaults("complete", result=result or "")
+        defaults = Defaults(
+            "complete", result=result or "", identity=identity, idempotency_key=idempotency_key
+        )
         batches.run(batch, defaults, connection, workers, result_file)
         return
     target = resolve_target(tasktoken, workflow_id, activity_id, run_id)
@@ -71,9 +78,9 @@ def complete(
         result = read_result_file(result_file)
     # Imported here, not at the top: temporalio takes a while to import, and --help and
     # inspect do not need it.
-    from async_completer import send
+    from async_completer.send import check_payload_size
 
     text = result or ""
-    send.check_payload_size("result", text)
-    send.send(target, connection, send.complete_request(text))
-    print_result(lines.completed(target.description))
+    check_payload_size("result", text)
+    job = Job(0, target, result=text, identity=identity, idempotency_key=idempotency_key)
+    send_one("complete", connection, job)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import click
 
-from async_completer import lines
 from async_completer.args import VerbCommand
-from async_completer.output import print_result
+from async_completer.jobs import Defaults, Job
 from async_completer.target import resolve_target
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
     batch_options,
     check_options,
     connection_options,
+    send_one,
     target_options,
+    who_options,
 )
 
 
@@ -31,6 +32,7 @@ from async_completer.verbs.options import (
     help="Record a retryable failure: the server runs the Activity again (default: non-retryable).",
 )
 @batch_options
+@who_options
 @connection_options
 @click.pass_context
 def fail(
@@ -43,6 +45,8 @@ def fail(
     retryable: bool,
     batch: str | None,
     concurrency: str,
+    identity: str | None,
+    idempotency_key: str | None,
     address: str | None,
     namespace: str | None,
     rpc_timeout: str,
@@ -61,17 +65,29 @@ def fail(
         batch=batch,
         reason=reason,
         needs_reason=True,
+        identity=identity,
+        idempotency_key=idempotency_key,
     )
     if batch is not None:
         from async_completer import batch as batches
-        from async_completer.jobs import Defaults
 
-        defaults = Defaults("fail", reason=reason or "", retryable=retryable)
+        defaults = Defaults(
+            "fail",
+            reason=reason or "",
+            retryable=retryable,
+            identity=identity,
+            idempotency_key=idempotency_key,
+        )
         batches.run(batch, defaults, connection, workers)
         return
     target = resolve_target(tasktoken, workflow_id, activity_id, run_id)
-    from async_completer import send
-
     assert reason is not None
-    send.send(target, connection, send.fail_request(reason, retryable))
-    print_result(lines.failed(target.description, retryable))
+    job = Job(
+        0,
+        target,
+        reason=reason,
+        retryable=retryable,
+        identity=identity,
+        idempotency_key=idempotency_key,
+    )
+    send_one("fail", connection, job)

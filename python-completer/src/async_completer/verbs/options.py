@@ -13,6 +13,9 @@ from async_completer.args import DEFAULT_CONCURRENCY, parse_concurrency, reject_
 from async_completer.connection import Connection
 from async_completer.durations import DEFAULT_RPC_TIMEOUT, parse_rpc_timeout
 from async_completer.errors import UsageFailure
+from async_completer.identity import cli_identity
+from async_completer.jobs import Job, check_identity
+from async_completer.output import print_result
 from async_completer.target import (
     Target,
     check_batch_target,
@@ -81,6 +84,29 @@ def batch_options(function: F) -> F:
     )
 
 
+def who_options(function: F) -> F:
+    """Who acts, and the request's idempotency key: recorded in the history event that
+    closes the Activity (docs/completer-cli.md, "Who acted, and repeated requests")."""
+    return _apply(
+        [
+            click.option(
+                "--identity",
+                metavar="TEXT",
+                help="Who acts, recorded in the Workflow's history as `TEXT via "
+                'python-completer cli@HOST` (default: PID@HOST; a batch job\'s "identity" '
+                "wins).",
+            ),
+            click.option(
+                "--idempotency-key",
+                metavar="KEY",
+                help="Recorded with the identity: a repeat with the same key, after the "
+                "Activity closed, is answered as already done (exit 0).",
+            ),
+        ],
+        function,
+    )
+
+
 def connection_options(
     function: F, rpc_timeout_help: str = "Bound on connecting plus the request"
 ) -> F:
@@ -124,10 +150,13 @@ def check_options(
     needs_reason: bool = False,
     result: str | None = None,
     result_file: str | None = None,
+    identity: str | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[Connection, int]:
     """The checks every sending verb makes before it reads anything, in the page's check
     order: stray arguments, --rpc-timeout, --concurrency, the target (or --batch), --reason,
-    --result with --result-file. Returns the Connection and the concurrency."""
+    --result with --result-file, --identity, --idempotency-key. Returns the Connection and
+    the concurrency."""
     reject_extra_args(ctx)
     timeout = parse_rpc_timeout(rpc_timeout)
     workers = parse_concurrency(concurrency) if concurrency is not None else 1
@@ -140,6 +169,7 @@ def check_options(
             raise UsageFailure(lines.NEEDS_REASON)
     if result is not None and result_file is not None:
         raise UsageFailure(lines.RESULT_AND_RESULT_FILE)
+    check_identity(identity, idempotency_key)
     return Connection(address, namespace, timeout, rpc_timeout), workers
 
 
@@ -152,6 +182,8 @@ def single_target(
     rpc_timeout: str,
     address: str | None,
     namespace: str | None,
+    identity: str | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[Target, Connection]:
     """The checks of a verb that addresses one Activity (no batch), then its target."""
     connection, _ = check_options(
@@ -163,5 +195,19 @@ def single_target(
         rpc_timeout=rpc_timeout,
         address=address,
         namespace=namespace,
+        identity=identity,
+        idempotency_key=idempotency_key,
     )
     return resolve_target(tasktoken, workflow_id, activity_id, run_id), connection
+
+
+def send_one(verb: str, connection: Connection, job: Job) -> None:
+    """Sends one command line's job, as `cli`, and prints its line: the success line, or
+    the "already done" line of a repeat."""
+    # Imported here, not at the top: temporalio takes a while to import, and --help and
+    # inspect do not need it.
+    from async_completer import send
+
+    identity = cli_identity(job.identity, job.idempotency_key)
+    outcome = send.send(verb, job, connection, identity)
+    print_result(outcome.message)

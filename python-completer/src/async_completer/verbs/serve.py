@@ -52,7 +52,10 @@ def serve(
     It prints "Serving on URL" once listening, and connects to Temporal on
     the first request that needs it: a Temporal server that is down gets 503
     answers, not a failed start. --rpc-timeout bounds each Temporal request
-    a route makes. docs/completer-http.md is the contract.
+    a route makes. Each action is recorded as the NAME of its credential
+    (`NAME via python-completer serve@HOST`), with its Idempotency-Key; a
+    repeat of what closed the Activity is answered 200 "already": true.
+    docs/completer-http.md is the contract.
     """
     reject_extra_args(ctx)
     timeout = parse_rpc_timeout(rpc_timeout)
