@@ -22,6 +22,9 @@ type Fields struct {
 	Retryable  *bool
 	// Details are heartbeat's and cancel's (jobs that serve answers).
 	Details *string
+	// Identity names who acted; IdempotencyKey tells a repeat of the request.
+	Identity       *string
+	IdempotencyKey *string
 }
 
 // listKeys are the keys of a `list --json` line that are no job keys: a job
@@ -32,8 +35,8 @@ var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state",
 // ParseJSON reads a job line that is a JSON object. Jobs of complete take
 // "result", jobs of fail "reason" and "retryable", jobs of heartbeat and
 // cancel (a body that serve takes) "details", besides the keys that name the
-// Activity (and the keys of a list line, ignored). Its error is a
-// *lines.Failure (malformed).
+// Activity, "identity" and "idempotency_key" (and the keys of a list line,
+// ignored). Its error is a *lines.Failure (malformed).
 func ParseJSON(text, verb string) (Fields, error) {
 	var f Fields
 	var raw map[string]json.RawMessage
@@ -49,6 +52,7 @@ func ParseJSON(text, verb string) (Fields, error) {
 	default:
 		known = append(known, "result")
 	}
+	known = append(known, "identity", "idempotency_key")
 	// Sorted, so that a line with several faults always reports the same one.
 	keys := make([]string, 0, len(raw))
 	for key := range raw {
@@ -95,6 +99,10 @@ func ParseJSON(text, verb string) (Fields, error) {
 			f.Reason = &s
 		case "details":
 			f.Details = &s
+		case "identity":
+			f.Identity = &s
+		case "idempotency_key":
+			f.IdempotencyKey = &s
 		}
 	}
 	return f, nil

@@ -50,7 +50,7 @@ func (o *Output) Add(outcome Outcome) {
 	}
 	o.counts.MaxCode = max(o.counts.MaxCode, outcome.Code)
 	if o.err == nil {
-		o.buf = lines.AppendJobLine(o.buf[:0], outcome.Line, outcome.Code, outcome.Message)
+		o.buf = lines.AppendJobLine(o.buf[:0], outcome.Line, outcome.Code, outcome.Message, outcome.Already)
 		if _, err := o.stdout.Write(o.buf); err != nil {
 			o.err = err
 		} else {

@@ -31,7 +31,7 @@ func TestOutputSummary(t *testing.T) {
 			var out bytes.Buffer
 			b := NewOutput(&out, &out, false, len(tt.codes))
 			for i, code := range tt.codes {
-				b.Add(Outcome{i + 1, code, "m"})
+				b.Add(Outcome{Line: i + 1, Code: code, Message: "m"})
 			}
 			err := b.Summary(len(tt.codes))
 			if tt.want == "" {

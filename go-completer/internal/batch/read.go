@@ -40,6 +40,9 @@ type Outcome struct {
 	Line    int
 	Code    int
 	Message string
+	// Already marks a job answered as already done: it repeated what closed
+	// its Activity.
+	Already bool
 }
 
 // Parse makes jobs of the lines of a batch with parseLine, and outcomes of the
@@ -59,7 +62,7 @@ func Parse[J any](data []byte, parseLine func(number int, text string) (J, error
 		}
 		if !utf8.Valid(raw) {
 			failure := lines.NotAJob("it is not UTF-8 text")
-			malformed = append(malformed, Outcome{number, failure.Code, failure.Message})
+			malformed = append(malformed, Outcome{Line: number, Code: failure.Code, Message: failure.Message})
 			continue
 		}
 		text := strings.TrimSpace(string(raw))
@@ -69,7 +72,7 @@ func Parse[J any](data []byte, parseLine func(number int, text string) (J, error
 		job, err := parseLine(number, text)
 		if err != nil {
 			failure := lines.AsFailure(err)
-			malformed = append(malformed, Outcome{number, failure.Code, failure.Message})
+			malformed = append(malformed, Outcome{Line: number, Code: failure.Code, Message: failure.Message})
 			continue
 		}
 		jobs = append(jobs, job)

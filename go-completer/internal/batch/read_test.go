@@ -49,8 +49,8 @@ func TestParseSkipsBlankAndCommentLinesAndTrims(t *testing.T) {
 		t.Errorf("jobs = %q, want %q", jobs, want)
 	}
 	want := []Outcome{
-		{5, lines.ExitUsage, "the line is not a hex task token or a JSON job: it is not UTF-8 text"},
-		{6, lines.ExitUsage, lines.NoActivity().Message},
+		{Line: 5, Code: lines.ExitUsage, Message: "the line is not a hex task token or a JSON job: it is not UTF-8 text"},
+		{Line: 6, Code: lines.ExitUsage, Message: lines.NoActivity().Message},
 	}
 	if !slices.Equal(malformed, want) {
 		t.Errorf("malformed = %+v, want %+v", malformed, want)

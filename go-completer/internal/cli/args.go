@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/temporalconn"
@@ -70,6 +71,11 @@ type command struct {
 	retryable  bool
 	details    optionalText
 
+	// identity is who acted (the ACTOR of the recorded identity), and
+	// idempotencyKey tells a repeat of the request; a batch job's own win.
+	identity       optionalText
+	idempotencyKey optionalText
+
 	address        string
 	namespace      string
 	rpcTimeoutText string
@@ -131,6 +137,8 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 	case verbHeartbeat, verbCancel:
 		fs.Var(&c.details, "details", "heartbeat or cancellation details, a text")
 	}
+	fs.Var(&c.identity, "identity", "who acted, recorded in the history")
+	fs.Var(&c.idempotencyKey, "idempotency-key", "a key that tells a repeat of this request")
 	return fs
 }
 
@@ -206,8 +214,45 @@ func parseArgs(args []string) (*command, error) {
 	if c.resultFlag.set && c.resultFile.set {
 		return nil, lines.ResultAndFile()
 	}
+	if c.identity.set && !validIdentity(c.identity.value) {
+		return nil, lines.BadIdentity()
+	}
+	if c.idempotencyKey.set && !validIdempotencyKey(c.idempotencyKey.value) {
+		return nil, lines.BadIdempotencyKey()
+	}
 	c.result = c.resultFlag.value
 	return c, nil
+}
+
+// maxIdentityLength bounds an identity and an idempotency key alike.
+const maxIdentityLength = 128
+
+// validIdentity reports whether text is 1 to 128 characters (UTF-8) without
+// control characters (U+0000 to U+001F, U+007F to U+009F).
+func validIdentity(text string) bool {
+	if !utf8.ValidString(text) || text == "" || utf8.RuneCountInString(text) > maxIdentityLength {
+		return false
+	}
+	for _, r := range text {
+		if r <= 0x1f || (0x7f <= r && r <= 0x9f) {
+			return false
+		}
+	}
+	return true
+}
+
+// validIdempotencyKey reports whether key is 1 to 128 printable ASCII
+// characters without spaces (! to ~).
+func validIdempotencyKey(key string) bool {
+	if key == "" || len(key) > maxIdentityLength {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < '!' || key[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseWholeNumber reads --concurrency or --page-size: ASCII digits only (no

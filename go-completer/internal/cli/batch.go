@@ -27,7 +27,9 @@ func (r *runner) runBatch(cmd *command) error {
 	}
 
 	jobs, malformed := batch.Parse(data, func(number int, text string) (job, error) {
-		return parseJobLine(number, text, cmd)
+		j, err := parseJobLine(number, text, cmd)
+		j.identity = cliIdentity(&j.cmd)
+		return j, err
 	})
 	out := batch.NewOutput(r.stdout, r.stderr, r.progress, len(jobs)+len(malformed))
 	for _, o := range malformed {
@@ -72,6 +74,12 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 		if fields.Details != nil {
 			c.details = optionalText{value: *fields.Details, set: true}
 		}
+		if fields.Identity != nil {
+			c.identity = optionalText{value: *fields.Identity, set: true}
+		}
+		if fields.IdempotencyKey != nil {
+			c.idempotencyKey = optionalText{value: *fields.IdempotencyKey, set: true}
+		}
 	} else {
 		c.taskToken = optionalText{value: text, set: true}
 	}
@@ -81,6 +89,12 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 	}
 	if c.verb == verbFail && c.reason == "" {
 		return job{}, lines.FailNeedsReason()
+	}
+	if c.identity.set && !validIdentity(c.identity.value) {
+		return job{}, lines.JobBadIdentity()
+	}
+	if c.idempotencyKey.set && !validIdempotencyKey(c.idempotencyKey.value) {
+		return job{}, lines.JobBadIdempotencyKey()
 	}
 	if c.taskToken.set {
 		token, err := parseToken(c.taskToken.value)
@@ -114,14 +128,15 @@ func (r *runner) sendBatch(cmd *command, jobs []job, out *batch.Output) error {
 		return err
 	}
 	defer c.Close()
+	svc := c.WorkflowService()
 	batch.Run(jobs, cmd.concurrency, func(j *job) batch.Outcome {
-		return sendJob(c, j, server)
+		return sendJob(svc, j, server)
 	}, out)
 	return nil
 }
 
 // sendJob sends one job, bounded by --rpc-timeout, and says what became of it.
-func sendJob(c activityClient, j *job, server request) (outcome batch.Outcome) {
+func sendJob(svc activityService, j *job, server request) (outcome batch.Outcome) {
 	outcome.Line = j.line
 	// A bug in one job must not end the others, nor the program without its
 	// lines.
@@ -133,11 +148,12 @@ func sendJob(c activityClient, j *job, server request) (outcome batch.Outcome) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), j.cmd.rpcTimeout)
 	defer cancel()
-	if err := j.send(ctx, c, server); err != nil {
+	done, err := j.send(ctx, svc, server)
+	if err != nil {
 		failure := lines.AsFailure(err)
 		outcome.Code, outcome.Message = failure.Code, failure.Message
 		return outcome
 	}
-	outcome.Message = j.succeeded()
+	outcome.Message, outcome.Already = done.message, done.already
 	return outcome
 }

@@ -73,7 +73,8 @@ func TestRunBatchWithMixedJobs(t *testing.T) {
 	h := &harness{fake: fake}
 	code, stdout, stderr := h.run(t, "complete", "--batch", path, "--result", "done", "--address", "h:1", "--rpc-timeout", "2s")
 
-	notPending := "is not pending any more: it was completed, failed, timed out or retried, or its Workflow closed; a retry logs a new token in the Worker's log"
+	// Neither Workflow is in the fake's histories: the server does not know them.
+	notPending := `is not pending any more: no such Workflow run in namespace \"default\"`
 	want := []string{
 		`{"line":2,"outcome":"ok","code":0,"message":"Completed Activity \"1\" of Workflow \"wf-good\" (attempt 1)"}` + "\n",
 		`{"line":3,"outcome":"refused","code":3,"message":"Activity \"1\" of Workflow \"wf-stale\" (attempt 1) ` + notPending + `"}` + "\n",
@@ -81,7 +82,7 @@ func TestRunBatchWithMixedJobs(t *testing.T) {
 		`{"line":5,"outcome":"ok","code":0,"message":"Completed Activity \"1\" of Workflow \"wf-ids\""}` + "\n",
 		`{"line":6,"outcome":"refused","code":3,"message":"Activity \"1\" of Workflow \"wf-gone\" ` + notPending + `"}` + "\n",
 		`{"line":7,"outcome":"refused","code":3,"message":"the task token is for another namespace than \"default\": set --namespace or TEMPORAL_NAMESPACE to the namespace of its Workflow"}` + "\n",
-		`{"line":8,"outcome":"malformed","code":2,"message":"the line is not a hex task token or a JSON job: unknown key \"oops\" (complete takes tasktoken, workflow_id, activity_id, run_id, result)"}` + "\n",
+		`{"line":8,"outcome":"malformed","code":2,"message":"the line is not a hex task token or a JSON job: unknown key \"oops\" (complete takes tasktoken, workflow_id, activity_id, run_id, result, identity, idempotency_key)"}` + "\n",
 		`{"line":10,"outcome":"unreachable","code":4,"message":"could not reach the Temporal server at h:1 within 2s: start one with make server, or point TEMPORAL_ADDRESS or --address at yours"}` + "\n",
 	}
 	slices.Sort(want)
@@ -108,11 +109,11 @@ func TestRunBatchWithMixedJobs(t *testing.T) {
 		}
 		switch c.workflowID {
 		case "wf-ids":
-			if c.method != "CompleteActivityByID" || c.result != "by IDs" || c.namespace != "default" {
+			if c.method != "RespondActivityTaskCompletedById" || c.result != "by IDs" || c.namespace != "default" {
 				t.Errorf("by-IDs job sent as %+v", c)
 			}
 		case "":
-			if c.method != "CompleteActivity" || c.result != "done" {
+			if c.method != "RespondActivityTaskCompleted" || c.result != "done" {
 				t.Errorf("token job sent as %+v", c)
 			}
 		}

@@ -14,8 +14,10 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/term"
 
@@ -32,9 +34,11 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return r.run(args)
 }
 
-// temporalClient is the part of client.Client the completer uses.
+// temporalClient is the part of client.Client the completer uses: the
+// WorkflowService itself for the requests that record who acted, and the
+// client's listing.
 type temporalClient interface {
-	activityClient
+	WorkflowService() workflowservice.WorkflowServiceClient
 	pending.Service
 	Close()
 }
@@ -137,6 +141,7 @@ func (r *runner) runOne(cmd *command) error {
 		return err
 	}
 	j.desc, j.workflowID = describe(cmd, j.token)
+	j.identity = cliIdentity(&j.cmd)
 
 	// One deadline bounds connecting and the request together, so a completer
 	// facing a server that is down or stuck ends within --rpc-timeout.
@@ -147,14 +152,40 @@ func (r *runner) runOne(cmd *command) error {
 		return err
 	}
 	defer c.Close()
-	if err := j.send(ctx, c, server); err != nil {
+	done, err := j.send(ctx, c.WorkflowService(), server)
+	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintln(r.stdout, j.succeeded()); err != nil {
+	if _, err := fmt.Fprintln(r.stdout, done.message); err != nil {
 		return lines.StdoutFailedAfterRequest(lines.OSReason(err))
 	}
 	return nil
 }
+
+// cliIdentity is what a request of the command line records as who acted:
+// --identity (or a batch job's "identity"), else PID@HOST.
+func cliIdentity(cmd *command) string {
+	actor := cmd.identity.value
+	if !cmd.identity.set {
+		actor = lines.DefaultActor(os.Getpid(), hostName())
+	}
+	return lines.Identity(actor, surfaceCLI, hostName(), cmd.idempotencyKey.value)
+}
+
+// The SURFACEs of the recorded identity.
+const (
+	surfaceCLI   = "cli"
+	surfaceServe = "serve"
+)
+
+// hostName is the machine's host name, as the recorded identity names it.
+var hostName = sync.OnceValue(func() string {
+	name, err := os.Hostname()
+	if err != nil || name == "" {
+		return "unknown"
+	}
+	return name
+})
 
 // isTerminal reports whether w is a terminal, where a progress line that
 // rewrites itself makes sense.

@@ -39,7 +39,7 @@ func TestRunFailuresPrintOneLine(t *testing.T) {
 		{"only the first line of standard input", []string{"--tasktoken", "-"}, "\n" + tokenHex + "\n", nil, nil, lines.ExitUsage,
 			"the task token is empty: copy the taskToken= value from the Worker's log", false},
 		{"not pending", []string{"--tasktoken", tokenHex}, "", serviceerror.NewNotFound("activity task not found"), nil, lines.ExitRefused,
-			`Activity "a1" of Workflow "order-7" (attempt 2) is not pending any more: it was completed, failed, timed out or retried, or its Workflow closed; a retry logs a new token in the Worker's log`, true},
+			`Activity "a1" of Workflow "order-7" (attempt 2) is not pending any more: no such Workflow run in namespace "default"`, true},
 		{"cancel requested", []string{"heartbeat", "--workflow-id", "order-7", "--activity-id", "a1"}, "", temporal.NewCanceledError(), nil, lines.ExitCancelled,
 			`cancellation was requested for Activity "a1" of Workflow "order-7": stop its work, then report it with the cancel command`, true},
 		{"unreachable", []string{"--tasktoken", tokenHex, "--address", "nowhere:1", "--rpc-timeout", "250ms"}, "",
@@ -68,7 +68,7 @@ func TestRunReadsTheTokenFromStandardInput(t *testing.T) {
 	if code != lines.ExitOK || stderr != "" {
 		t.Fatalf("run = %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	wantCall(t, h.fake.calls[0], "CompleteActivity", tokenBytes)
+	wantCall(t, h.fake.calls[0], "RespondActivityTaskCompleted", tokenBytes)
 }
 
 func TestRunConnectionSettings(t *testing.T) {

@@ -5,17 +5,38 @@ import (
 	"os"
 	"unicode/utf8"
 
+	"go.temporal.io/api/workflowservice/v1"
+
 	"github.com/async-completion/go-completer/internal/lines"
 )
 
 // sendComplete reports the Activity as completed with a text result: --result,
 // or the content of --result-file (the default is an empty text, which the
 // Workflow's str Activity receives as "").
-func sendComplete(ctx context.Context, c activityClient, j *job, namespace string) error {
-	if j.token != nil {
-		return c.CompleteActivity(ctx, j.token.Bytes, j.cmd.result, nil)
+func sendComplete(ctx context.Context, svc activityService, j *job, namespace string) error {
+	result, err := dataConverter.ToPayloads(j.cmd.result)
+	if err != nil {
+		return err
 	}
-	return c.CompleteActivityByID(ctx, namespace, j.cmd.workflowID, j.cmd.runID, j.cmd.activityID, j.cmd.result, nil)
+	if j.token != nil {
+		_, err = svc.RespondActivityTaskCompleted(ctx, &workflowservice.RespondActivityTaskCompletedRequest{
+			Namespace: namespace,
+			TaskToken: j.token.Bytes,
+			Result:    result,
+			Identity:  j.identity,
+		})
+		return err
+	}
+	_, err = svc.RespondActivityTaskCompletedById(ctx, &workflowservice.RespondActivityTaskCompletedByIdRequest{
+		Namespace:  namespace,
+		WorkflowId: j.cmd.workflowID,
+		RunId:      j.cmd.runID,
+		ActivityId: j.cmd.activityID,
+		Result:     result,
+		Identity:   j.identity,
+		ResourceId: resourceID(j.cmd.workflowID),
+	})
+	return err
 }
 
 func completedLine(j *job) string {

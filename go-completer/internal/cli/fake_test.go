@@ -15,14 +15,23 @@ import (
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/async-completion/go-completer/internal/tasktokenpb"
 )
 
-// call is one request the fake client received.
+// call is one request the fake client received, decoded back into what the
+// SDK's client would have been asked to send: the result as a text, the
+// failure and the cancellation as errors, the details as texts.
 type call struct {
 	method     string
 	token      []byte
@@ -33,6 +42,8 @@ type call struct {
 	result     any
 	err        error
 	details    []any
+	identity   string
+	resourceID string
 	deadline   bool
 }
 
@@ -44,9 +55,18 @@ type fakeClient struct {
 	// fakeVisibility answers list; the harness gives one that finds nothing
 	// when a test does not.
 	*fakeVisibility
+	// histories answer GetWorkflowExecutionHistory by Workflow ID, one page
+	// of events each; a Workflow not in it is answered with historyErr, or
+	// NOT_FOUND.
+	histories  map[string][]*historypb.HistoryEvent
+	historyErr error
+	// systemInfoErr answers GetSystemInfo, which serve sends once before its
+	// first request.
+	systemInfoErr error
 
 	mu       sync.Mutex
 	calls    []call
+	reads    []*workflowservice.GetWorkflowExecutionHistoryRequest
 	closed   bool
 	inFlight int
 	// maxInFlight is the most requests that were in flight at once.
@@ -70,28 +90,130 @@ func (f *fakeClient) record(ctx context.Context, c call) error {
 	return err
 }
 
-func (f *fakeClient) CompleteActivity(ctx context.Context, taskToken []byte, result any, err error) error {
-	return f.record(ctx, call{method: "CompleteActivity", token: taskToken, result: result, err: err})
-}
-
-func (f *fakeClient) CompleteActivityByID(ctx context.Context, namespace, workflowID, runID, activityID string, result any, err error) error {
-	return f.record(ctx, call{method: "CompleteActivityByID", namespace: namespace, workflowID: workflowID, runID: runID,
-		activityID: activityID, result: result, err: err})
-}
-
-func (f *fakeClient) RecordActivityHeartbeat(ctx context.Context, taskToken []byte, details ...any) error {
-	return f.record(ctx, call{method: "RecordActivityHeartbeat", token: taskToken, details: details})
-}
-
-func (f *fakeClient) RecordActivityHeartbeatByID(ctx context.Context, namespace, workflowID, runID, activityID string, details ...any) error {
-	return f.record(ctx, call{method: "RecordActivityHeartbeatByID", namespace: namespace, workflowID: workflowID, runID: runID,
-		activityID: activityID, details: details})
+func (f *fakeClient) WorkflowService() workflowservice.WorkflowServiceClient {
+	return &fakeService{f: f}
 }
 
 func (f *fakeClient) Close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.closed = true
+}
+
+// fakeService is the fake client's WorkflowService: the requests the
+// completer sends itself. Any other method panics (the embedded interface is
+// nil): the completer must not call it.
+type fakeService struct {
+	workflowservice.WorkflowServiceClient
+	f *fakeClient
+}
+
+// texts decodes payloads of texts, as the default converter encoded them.
+func texts(payloads *commonpb.Payloads) []any {
+	var decoded []any
+	for _, p := range payloads.GetPayloads() {
+		var text string
+		if err := converter.GetDefaultDataConverter().FromPayload(p, &text); err != nil {
+			panic(err)
+		}
+		decoded = append(decoded, text)
+	}
+	return decoded
+}
+
+func firstText(payloads *commonpb.Payloads) any {
+	if decoded := texts(payloads); len(decoded) == 1 {
+		return decoded[0]
+	}
+	return nil
+}
+
+func canceledError(details *commonpb.Payloads) error {
+	return temporal.NewCanceledError(texts(details)...)
+}
+
+func (s *fakeService) RespondActivityTaskCompleted(ctx context.Context, r *workflowservice.RespondActivityTaskCompletedRequest, _ ...grpc.CallOption) (*workflowservice.RespondActivityTaskCompletedResponse, error) {
+	return &workflowservice.RespondActivityTaskCompletedResponse{}, s.f.record(ctx, call{method: "RespondActivityTaskCompleted", token: r.TaskToken, namespace: r.Namespace,
+		result: firstText(r.Result), identity: r.Identity, resourceID: r.ResourceId})
+}
+
+func (s *fakeService) RespondActivityTaskCompletedById(ctx context.Context, r *workflowservice.RespondActivityTaskCompletedByIdRequest, _ ...grpc.CallOption) (*workflowservice.RespondActivityTaskCompletedByIdResponse, error) {
+	return &workflowservice.RespondActivityTaskCompletedByIdResponse{}, s.f.record(ctx, call{method: "RespondActivityTaskCompletedById", namespace: r.Namespace,
+		workflowID: r.WorkflowId, runID: r.RunId, activityID: r.ActivityId, result: firstText(r.Result), identity: r.Identity, resourceID: r.ResourceId})
+}
+
+func (s *fakeService) RespondActivityTaskFailed(ctx context.Context, r *workflowservice.RespondActivityTaskFailedRequest, _ ...grpc.CallOption) (*workflowservice.RespondActivityTaskFailedResponse, error) {
+	return &workflowservice.RespondActivityTaskFailedResponse{}, s.f.record(ctx, call{method: "RespondActivityTaskFailed", token: r.TaskToken, namespace: r.Namespace,
+		err: temporal.GetDefaultFailureConverter().FailureToError(r.Failure), identity: r.Identity, resourceID: r.ResourceId})
+}
+
+func (s *fakeService) RespondActivityTaskFailedById(ctx context.Context, r *workflowservice.RespondActivityTaskFailedByIdRequest, _ ...grpc.CallOption) (*workflowservice.RespondActivityTaskFailedByIdResponse, error) {
+	return &workflowservice.RespondActivityTaskFailedByIdResponse{}, s.f.record(ctx, call{method: "RespondActivityTaskFailedById", namespace: r.Namespace,
+		workflowID: r.WorkflowId, runID: r.RunId, activityID: r.ActivityId, err: temporal.GetDefaultFailureConverter().FailureToError(r.Failure),
+		identity: r.Identity, resourceID: r.ResourceId})
+}
+
+func (s *fakeService) RespondActivityTaskCanceled(ctx context.Context, r *workflowservice.RespondActivityTaskCanceledRequest, _ ...grpc.CallOption) (*workflowservice.RespondActivityTaskCanceledResponse, error) {
+	return &workflowservice.RespondActivityTaskCanceledResponse{}, s.f.record(ctx, call{method: "RespondActivityTaskCanceled", token: r.TaskToken, namespace: r.Namespace,
+		err: canceledError(r.Details), details: texts(r.Details), identity: r.Identity, resourceID: r.ResourceId})
+}
+
+func (s *fakeService) RespondActivityTaskCanceledById(ctx context.Context, r *workflowservice.RespondActivityTaskCanceledByIdRequest, _ ...grpc.CallOption) (*workflowservice.RespondActivityTaskCanceledByIdResponse, error) {
+	return &workflowservice.RespondActivityTaskCanceledByIdResponse{}, s.f.record(ctx, call{method: "RespondActivityTaskCanceledById", namespace: r.Namespace,
+		workflowID: r.WorkflowId, runID: r.RunId, activityID: r.ActivityId, err: canceledError(r.Details), details: texts(r.Details),
+		identity: r.Identity, resourceID: r.ResourceId})
+}
+
+// heartbeatAnswer turns the errors that the SDK's client makes of a
+// heartbeat's answer back into the answer.
+func heartbeatAnswer(err error) (cancelRequested, paused, reset bool, _ error) {
+	var canceled *temporal.CanceledError
+	switch {
+	case errors.As(err, &canceled):
+		return true, false, false, nil
+	case errors.Is(err, activity.ErrActivityPaused):
+		return false, true, false, nil
+	case errors.Is(err, activity.ErrActivityReset):
+		return false, false, true, nil
+	}
+	return false, false, false, err
+}
+
+func (s *fakeService) RecordActivityTaskHeartbeat(ctx context.Context, r *workflowservice.RecordActivityTaskHeartbeatRequest, _ ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatResponse, error) {
+	cancelRequested, paused, reset, err := heartbeatAnswer(s.f.record(ctx, call{method: "RecordActivityTaskHeartbeat", token: r.TaskToken, namespace: r.Namespace,
+		details: texts(r.Details), identity: r.Identity, resourceID: r.ResourceId}))
+	return &workflowservice.RecordActivityTaskHeartbeatResponse{CancelRequested: cancelRequested, ActivityPaused: paused, ActivityReset: reset}, err
+}
+
+func (s *fakeService) RecordActivityTaskHeartbeatById(ctx context.Context, r *workflowservice.RecordActivityTaskHeartbeatByIdRequest, _ ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatByIdResponse, error) {
+	cancelRequested, _, _, err := heartbeatAnswer(s.f.record(ctx, call{method: "RecordActivityTaskHeartbeatById", namespace: r.Namespace,
+		workflowID: r.WorkflowId, runID: r.RunId, activityID: r.ActivityId, details: texts(r.Details), identity: r.Identity, resourceID: r.ResourceId}))
+	return &workflowservice.RecordActivityTaskHeartbeatByIdResponse{CancelRequested: cancelRequested}, err
+}
+
+func (s *fakeService) GetWorkflowExecutionHistory(ctx context.Context, r *workflowservice.GetWorkflowExecutionHistoryRequest, _ ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error) {
+	s.f.mu.Lock()
+	s.f.reads = append(s.f.reads, r)
+	events, ok := s.f.histories[r.GetExecution().GetWorkflowId()]
+	s.f.mu.Unlock()
+	if _, hasDeadline := ctx.Deadline(); !hasDeadline {
+		return nil, errors.New("a history read without a deadline")
+	}
+	if !ok {
+		if s.f.historyErr != nil {
+			return nil, s.f.historyErr
+		}
+		return nil, serviceerror.NewNotFound("workflow execution not found")
+	}
+	return &workflowservice.GetWorkflowExecutionHistoryResponse{History: &historypb.History{Events: events}}, nil
+}
+
+func (s *fakeService) DescribeWorkflowExecution(ctx context.Context, r *workflowservice.DescribeWorkflowExecutionRequest, _ ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	return s.f.fakeVisibility.DescribeWorkflowExecution(ctx, r.GetExecution().GetWorkflowId(), r.GetExecution().GetRunId())
+}
+
+func (s *fakeService) GetSystemInfo(ctx context.Context, r *workflowservice.GetSystemInfoRequest, _ ...grpc.CallOption) (*workflowservice.GetSystemInfoResponse, error) {
+	return &workflowservice.GetSystemInfoResponse{}, s.f.systemInfoErr
 }
 
 // harness runs the CLI in process against a fake client.

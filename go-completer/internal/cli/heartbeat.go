@@ -3,18 +3,53 @@ package cli
 import (
 	"context"
 
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/async-completion/go-completer/internal/lines"
 )
 
 // sendHeartbeat records a heartbeat with --details. The server answers a
-// heartbeat with whether cancellation was requested: the SDK turns that into
-// a CanceledError, which is exit 5 (see mapRequestError).
-func sendHeartbeat(ctx context.Context, c activityClient, j *job, namespace string) error {
-	details := detailsArgs(&j.cmd)
-	if j.token != nil {
-		return c.RecordActivityHeartbeat(ctx, j.token.Bytes, details...)
+// heartbeat with whether cancellation was requested: that is a CanceledError
+// here, as the SDK's client makes it, and exit 5 (see mapRequestError).
+func sendHeartbeat(ctx context.Context, svc activityService, j *job, namespace string) error {
+	details, err := dataConverter.ToPayloads(detailsArgs(&j.cmd)...)
+	if err != nil {
+		return err
 	}
-	return c.RecordActivityHeartbeatByID(ctx, namespace, j.cmd.workflowID, j.cmd.runID, j.cmd.activityID, details...)
+	if j.token != nil {
+		response, err := svc.RecordActivityTaskHeartbeat(ctx, &workflowservice.RecordActivityTaskHeartbeatRequest{
+			Namespace: namespace,
+			TaskToken: j.token.Bytes,
+			Details:   details,
+			Identity:  j.identity,
+		})
+		switch {
+		case err != nil:
+			return err
+		case response.GetCancelRequested():
+			return temporal.NewCanceledError()
+		case response.GetActivityPaused():
+			return activity.ErrActivityPaused
+		case response.GetActivityReset():
+			return activity.ErrActivityReset
+		}
+		return nil
+	}
+	response, err := svc.RecordActivityTaskHeartbeatById(ctx, &workflowservice.RecordActivityTaskHeartbeatByIdRequest{
+		Namespace:  namespace,
+		WorkflowId: j.cmd.workflowID,
+		RunId:      j.cmd.runID,
+		ActivityId: j.cmd.activityID,
+		Details:    details,
+		Identity:   j.identity,
+		ResourceId: resourceID(j.cmd.workflowID),
+	})
+	if err == nil && response.GetCancelRequested() {
+		return temporal.NewCanceledError()
+	}
+	return err
 }
 
 func heartbeatLine(j *job) string {

@@ -5,16 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/tasktoken"
 	"github.com/async-completion/go-completer/internal/temporalconn"
@@ -25,13 +29,33 @@ import (
 // refuses it first.
 const maxPayloadBytes = 2097152
 
-// activityClient is the part of client.Client that finishes and heartbeats
-// Activities.
-type activityClient interface {
-	CompleteActivity(ctx context.Context, taskToken []byte, result any, err error) error
-	CompleteActivityByID(ctx context.Context, namespace, workflowID, runID, activityID string, result any, err error) error
-	RecordActivityHeartbeat(ctx context.Context, taskToken []byte, details ...any) error
-	RecordActivityHeartbeatByID(ctx context.Context, namespace, workflowID, runID, activityID string, details ...any) error
+// dataConverter encodes results and details as the SDK's client does with its
+// default: a text is one json/plain payload.
+var dataConverter = converter.GetDefaultDataConverter()
+
+// activityService is the part of the WorkflowService that finishes and
+// heartbeats Activities, and reads what closed one. The SDK's client sends
+// these requests with one identity for all; the completer sends them itself,
+// because each request records who acted (docs/completer-cli.md, "The recorded
+// identity").
+type activityService interface {
+	RespondActivityTaskCompleted(ctx context.Context, request *workflowservice.RespondActivityTaskCompletedRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskCompletedResponse, error)
+	RespondActivityTaskCompletedById(ctx context.Context, request *workflowservice.RespondActivityTaskCompletedByIdRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskCompletedByIdResponse, error)
+	RespondActivityTaskFailed(ctx context.Context, request *workflowservice.RespondActivityTaskFailedRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskFailedResponse, error)
+	RespondActivityTaskFailedById(ctx context.Context, request *workflowservice.RespondActivityTaskFailedByIdRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskFailedByIdResponse, error)
+	RespondActivityTaskCanceled(ctx context.Context, request *workflowservice.RespondActivityTaskCanceledRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskCanceledResponse, error)
+	RespondActivityTaskCanceledById(ctx context.Context, request *workflowservice.RespondActivityTaskCanceledByIdRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskCanceledByIdResponse, error)
+	RecordActivityTaskHeartbeat(ctx context.Context, request *workflowservice.RecordActivityTaskHeartbeatRequest, opts ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatResponse, error)
+	RecordActivityTaskHeartbeatById(ctx context.Context, request *workflowservice.RecordActivityTaskHeartbeatByIdRequest, opts ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatByIdResponse, error)
+	history.Service
+}
+
+// resourceID routes a request by IDs, as the SDK's client sets it.
+func resourceID(workflowID string) string {
+	if workflowID == "" {
+		return ""
+	}
+	return "workflow:" + workflowID
 }
 
 // job is one request about one Activity: a command's values with the Activity
@@ -44,20 +68,24 @@ type job struct {
 	desc  string
 	// workflowID is the Activity's Workflow, for the lines of a refusal.
 	workflowID string
+	// identity is what the request records as who acted.
+	identity string
 }
 
 // activityVerb is what a verb about one Activity sends, and its line when the
 // server accepted it. Each verb's are in the file named for it.
 type activityVerb struct {
-	send      func(ctx context.Context, c activityClient, j *job, namespace string) error
+	send      func(ctx context.Context, svc activityService, j *job, namespace string) error
 	succeeded func(j *job) string
+	// closes is the history event the verb writes, 0 for a heartbeat.
+	closes history.Kind
 }
 
 var activityVerbs = map[string]activityVerb{
-	verbComplete:  {sendComplete, completedLine},
-	verbFail:      {sendFail, failedLine},
-	verbHeartbeat: {sendHeartbeat, heartbeatLine},
-	verbCancel:    {sendCancel, cancelledLine},
+	verbComplete:  {sendComplete, completedLine, history.Completed},
+	verbFail:      {sendFail, failedLine, history.Failed},
+	verbHeartbeat: {sendHeartbeat, heartbeatLine, 0},
+	verbCancel:    {sendCancel, cancelledLine, history.Canceled},
 }
 
 // request says what was asked of which server, for the lines of a failed
@@ -75,6 +103,7 @@ type request struct {
 
 // about is the request r for job j.
 func (r request) about(j *job) request {
+	r.verb = j.cmd.verb
 	r.desc = j.desc
 	r.workflowID = j.workflowID
 	return r
@@ -101,23 +130,136 @@ func (r *runner) connect(ctx context.Context, cmd *command) (temporalClient, req
 	return c, server, nil
 }
 
-// send makes the job's request within ctx. Its error is the job's failure
-// line; without one, the success line is j.succeeded().
-func (j *job) send(ctx context.Context, c activityClient, server request) error {
-	if err := activityVerbs[j.cmd.verb].send(ctx, c, j, server.namespace); err != nil {
-		return mapRequestError(err, ctx.Err(), server.about(j))
-	}
-	return nil
+// sent is what became of a job that the server answered as done: its success
+// line, or the line of a request that repeated what closed the Activity.
+type sent struct {
+	message string
+	already bool
 }
 
-func (j *job) succeeded() string {
-	return activityVerbs[j.cmd.verb].succeeded(j)
+// send makes the job's request within ctx. Its error is the job's failure
+// line. When the server answers that the Activity is not pending any more,
+// the Activity's history says why (bounded by --rpc-timeout on its own): a
+// repeat of what closed it is done, anything else a refusal that says what
+// closed it. The happy path reads nothing.
+func (j *job) send(ctx context.Context, svc activityService, server request) (sent, error) {
+	server = server.about(j)
+	err := retrying(ctx, func(ctx context.Context) error {
+		return activityVerbs[j.cmd.verb].send(ctx, svc, j, server.namespace)
+	})
+	if err == nil {
+		return sent{message: activityVerbs[j.cmd.verb].succeeded(j)}, nil
+	}
+	if !notPending(err) {
+		return sent{}, mapRequestError(err, ctx.Err(), server)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), j.cmd.rpcTimeout)
+	defer cancel()
+	return j.explainRefusal(ctx, svc, server)
+}
+
+// explainRefusal reads the Activity's history after the server answered that
+// it is not pending any more.
+func (j *job) explainRefusal(ctx context.Context, svc activityService, server request) (sent, error) {
+	target := history.Target{Namespace: server.namespace, WorkflowID: j.cmd.workflowID, RunID: j.cmd.runID, ActivityID: j.cmd.activityID}
+	asked := history.Request{
+		Kind:      activityVerbs[j.cmd.verb].closes,
+		Result:    j.cmd.result,
+		Reason:    j.cmd.reason,
+		Retryable: j.cmd.retryable,
+		Key:       j.cmd.idempotencyKey.value,
+	}
+	if j.cmd.details.set {
+		asked.Details = &j.cmd.details.value
+	}
+	if j.token != nil {
+		task := j.token.Task
+		target = history.Target{
+			Namespace:        server.namespace,
+			WorkflowID:       task.GetWorkflowId(),
+			RunID:            task.GetRunId(),
+			ActivityID:       task.GetActivityId(),
+			ScheduledEventID: task.GetScheduledEventId(),
+			Attempt:          task.GetAttempt(),
+		}
+		asked.Attempt = task.GetAttempt()
+	}
+	found, err := history.Read(ctx, svc, target)
+	if err != nil {
+		return sent{}, lines.HistoryUnreadable(j.desc, historyError(err, ctx.Err(), server))
+	}
+	if found.Closing.Repeats(asked) {
+		return sent{message: lines.AlreadyDone(j.desc, found.Closing), already: true}, nil
+	}
+	reason, ok := lines.ClosedReason(found, target.Attempt, server.namespace)
+	if !ok {
+		return sent{}, lines.HistoryDoesNotSay(j.desc)
+	}
+	return sent{}, lines.NotPendingBecause(j.desc, reason)
+}
+
+// historyError is why a history could not be read: the server's words, or
+// that it did not answer in time.
+func historyError(err, deadlineErr error, server request) string {
+	if deadlineErr != nil || errors.Is(err, context.DeadlineExceeded) {
+		return "no answer within " + server.timeoutText
+	}
+	if _, message, ok := grpcStatus(err); ok {
+		return message
+	}
+	return err.Error()
+}
+
+// notPending reports whether the server refused a request because it does not
+// know the Activity (any more): NOT_FOUND, but not of a namespace.
+func notPending(err error) bool {
+	code, message, ok := grpcStatus(err)
+	return ok && code == codes.NotFound && !namespaceNotFound(message)
+}
+
+// The SDK's client retries a request the server could not take (unavailable,
+// overloaded) until its deadline, waiting longer each time; so does the
+// completer, which sends the requests itself.
+const (
+	retryInitialInterval = 200 * time.Millisecond
+	retryBackoff         = 2
+)
+
+// retrying calls send until it succeeds, fails for good, or ctx ends. A
+// completion that went through although its answer was lost is refused as not
+// pending when retried, and then answered as already done from the history.
+func retrying(ctx context.Context, send func(ctx context.Context) error) error {
+	maxInterval := retryInitialInterval
+	if deadline, ok := ctx.Deadline(); ok {
+		maxInterval = max(time.Until(deadline)/10, retryInitialInterval)
+	}
+	interval := retryInitialInterval
+	for {
+		err := send(ctx)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		timer := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		interval = min(interval*retryBackoff, maxInterval)
+	}
+}
+
+// retryable reports whether the server could not take a request for now.
+func retryable(err error) bool {
+	code, _, ok := grpcStatus(err)
+	return ok && (code == codes.Unavailable || code == codes.ResourceExhausted || code == codes.Aborted)
 }
 
 // checkPayloadSize refuses a text whose payload, as the SDK's default converter
 // encodes it, is larger than the server accepts. what is "result" or "details".
 func checkPayloadSize(what, text string) error {
-	payload, err := converter.GetDefaultDataConverter().ToPayload(text)
+	payload, err := dataConverter.ToPayload(text)
 	if err != nil {
 		return fmt.Errorf("encoding the %s: %w", what, err)
 	}

@@ -11,10 +11,13 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
 
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/page"
@@ -230,23 +233,73 @@ type serveBackend struct {
 	// server names the Temporal server, for the lines of a failed request.
 	server     request
 	rpcTimeout time.Duration
+	// connected is whether the client has reached the Temporal server once.
+	connected atomic.Bool
 }
 
-// Act checks one job as a --batch line of verb is checked, and sends it.
-func (b *serveBackend) Act(ctx context.Context, verb, text string) serve.Outcome {
-	base := command{verb: verb, rpcTimeout: b.rpcTimeout}
-	j, err := parseJobLine(0, text, &base)
+// Act checks one job as a --batch line of its verb is checked, and sends it,
+// recording the identity of docs/completer-http.md ("Who acted, and webhook
+// retries"): the credential's NAME, or on a listener without credentials the
+// job's own "identity", marked as unauthenticated.
+func (b *serveBackend) Act(ctx context.Context, req serve.Request) serve.Outcome {
+	base := command{verb: req.Verb, rpcTimeout: b.rpcTimeout}
+	j, err := parseJobLine(0, req.Job, &base)
 	if err != nil {
 		return outcomeOf(err)
 	}
+	if req.IdempotencyKey != nil {
+		key := *req.IdempotencyKey
+		if !validIdempotencyKey(key) {
+			return serve.Outcome{Code: lines.ExitUsage, Message: lines.KeyHeaderBad}
+		}
+		if j.cmd.idempotencyKey.set && j.cmd.idempotencyKey.value != key {
+			return serve.Outcome{Code: lines.ExitUsage, Message: lines.KeysDiffer}
+		}
+		j.cmd.idempotencyKey = optionalText{value: key, set: true}
+	}
+	actor := req.Credential
+	if actor == "" {
+		actor = lines.UnauthenticatedActor(j.cmd.identity.value)
+	}
+	j.identity = lines.Identity(actor, surfaceServe, hostName(), j.cmd.idempotencyKey.value)
+
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
-	server := b.server.about(&j)
-	server.verb = verb
-	if err := activityVerbs[verb].send(ctx, b.client, &j, server.namespace); err != nil {
-		return outcomeOf(mapLazyRequestError(err, ctx.Err(), server))
+	svc, err := b.service(ctx)
+	if err != nil {
+		return outcomeOf(err)
 	}
-	return serve.Outcome{Code: lines.ExitOK, Message: j.succeeded()}
+	done, err := j.send(ctx, svc, b.server)
+	if err != nil {
+		return outcomeOf(err)
+	}
+	return serve.Outcome{Code: lines.ExitOK, Message: done.message, Already: done.already}
+}
+
+// service is the WorkflowService of serve's lazy client, once it reached the
+// Temporal server. The SDK's client does the same before its first request
+// (GetSystemInfo): a failure to connect is read as the other verbs read one
+// (mapDialError), so that, for example, an address where no Temporal server
+// answers is unreachable rather than a refusal, and a failed TLS handshake
+// gets its own line.
+func (b *serveBackend) service(ctx context.Context) (activityService, error) {
+	svc := b.client.WorkflowService()
+	if b.connected.Load() {
+		return svc, nil
+	}
+	if _, err := svc.GetSystemInfo(ctx, &workflowservice.GetSystemInfoRequest{}); err != nil && !unknownMethod(err) {
+		return nil, mapDialError(err, ctx.Err(), b.server)
+	}
+	b.connected.Store(true)
+	return svc, nil
+}
+
+// unknownMethod reports whether a server answered that it has no such method:
+// a Temporal server older than GetSystemInfo, as the SDK's client allows.
+func unknownMethod(err error) bool {
+	code, message, ok := grpcStatus(err)
+	lower := strings.ToLower(message)
+	return ok && code == codes.Unimplemented && (strings.Contains(lower, "unknown method") || strings.Contains(lower, "not implemented"))
 }
 
 // Pending lists scope as `list --json` does, every line before the answer.
@@ -301,6 +354,24 @@ func (b *serveBackend) Health(ctx context.Context) serve.Outcome {
 		return outcomeOf(failure)
 	}
 	return serve.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.address)}
+}
+
+// Identity is what an action sent now would record as who acted, without a
+// key: the credential's NAME, or without credentials the name given, marked
+// as unauthenticated.
+func (b *serveBackend) Identity(credential string, name *string) serve.Outcome {
+	actor := credential
+	if name != nil && !validIdentity(*name) {
+		return serve.Outcome{Code: lines.ExitUsage, Message: lines.BadNameParameter}
+	}
+	if actor == "" {
+		given := ""
+		if name != nil {
+			given = *name
+		}
+		actor = lines.UnauthenticatedActor(given)
+	}
+	return serve.Outcome{Code: lines.ExitOK, Message: lines.Identity(actor, surfaceServe, hostName(), "")}
 }
 
 // lazyConnectFailed starts the error of a request whose lazy client could not

@@ -184,7 +184,7 @@ func readAnswer(t *testing.T, resp *http.Response) httpAnswer {
 }
 
 func jsonAnswer(status int, code int, message string) httpAnswer {
-	return httpAnswer{status, "application/json", string(lines.AppendAnswer(nil, lines.OutcomeName(code), code, message))}
+	return httpAnswer{status, "application/json", string(lines.AppendAnswer(nil, lines.OutcomeName(code), code, message, false))}
 }
 
 func TestParseServeArgs(t *testing.T) {
@@ -317,16 +317,17 @@ func TestServeSendsEachJobAsTheCommandLineDoes(t *testing.T) {
 		want       httpAnswer
 		method     string
 	}{
-		{"/v1/complete", `{` + byIDs + `,"result":"Grüße"}`, jsonAnswer(200, 0, "Completed "+desc), "CompleteActivityByID"},
-		{"/v1/complete", `{"tasktoken":"` + tokenHex + `"}`, jsonAnswer(200, 0, "Completed "+byToken), "CompleteActivity"},
-		{"/v1/fail", `{` + byIDs + `,"reason":"no","retryable":true}`, jsonAnswer(200, 0, lines.Failed(desc, true)), "CompleteActivityByID"},
-		{"/v1/heartbeat", `{` + byIDs + `,"details":"40%"}`, jsonAnswer(200, 0, lines.HeartbeatRecorded(desc)), "RecordActivityHeartbeatByID"},
-		{"/v1/heartbeat", `{"tasktoken":"` + tokenHex + `"}`, jsonAnswer(200, 0, lines.HeartbeatRecorded(byToken)), "RecordActivityHeartbeat"},
-		{"/v1/cancel", `{` + byIDs + `,"details":"stopped"}`, jsonAnswer(200, 0, lines.Cancelled(desc)), "CompleteActivityByID"},
+		{"/v1/complete", `{` + byIDs + `,"result":"Grüße"}`, jsonAnswer(200, 0, "Completed "+desc), "RespondActivityTaskCompletedById"},
+		{"/v1/complete", `{"tasktoken":"` + tokenHex + `"}`, jsonAnswer(200, 0, "Completed "+byToken), "RespondActivityTaskCompleted"},
+		{"/v1/fail", `{` + byIDs + `,"reason":"no","retryable":true}`, jsonAnswer(200, 0, lines.Failed(desc, true)), "RespondActivityTaskFailedById"},
+		{"/v1/heartbeat", `{` + byIDs + `,"details":"40%"}`, jsonAnswer(200, 0, lines.HeartbeatRecorded(desc)), "RecordActivityTaskHeartbeatById"},
+		{"/v1/heartbeat", `{"tasktoken":"` + tokenHex + `"}`, jsonAnswer(200, 0, lines.HeartbeatRecorded(byToken)), "RecordActivityTaskHeartbeat"},
+		{"/v1/cancel", `{` + byIDs + `,"details":"stopped"}`, jsonAnswer(200, 0, lines.Cancelled(desc)), "RespondActivityTaskCanceledById"},
 		// A listed line, posted as it is.
 		{"/v1/complete", `{` + byIDs + `,"activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null}`,
-			jsonAnswer(200, 0, "Completed "+desc), "CompleteActivityByID"},
+			jsonAnswer(200, 0, "Completed "+desc), "RespondActivityTaskCompletedById"},
 	}
+	anonymous := "anonymous (unauthenticated) via go-completer serve@" + hostName()
 	for i, tt := range tests {
 		if got := s.post(t, tt.path, tt.body); got != tt.want {
 			t.Errorf("POST %s %s\n = %+v\nwant %+v", tt.path, tt.body, got, tt.want)
@@ -334,12 +335,12 @@ func TestServeSendsEachJobAsTheCommandLineDoes(t *testing.T) {
 		fake.mu.Lock()
 		c := fake.calls[i]
 		fake.mu.Unlock()
-		if c.method != tt.method || !c.deadline {
-			t.Errorf("call %d: %s (deadline %v), want %s", i, c.method, c.deadline, tt.method)
+		if c.method != tt.method || !c.deadline || c.identity != anonymous || c.namespace != "ns" {
+			t.Errorf("call %d: %s (deadline %v, identity %q, namespace %q), want %s", i, c.method, c.deadline, c.identity, c.namespace, tt.method)
 		}
-		if c.method == "CompleteActivity" || c.method == "RecordActivityHeartbeat" {
+		if c.token != nil {
 			wantCall(t, c, c.method, token)
-		} else if c.namespace != "ns" || c.workflowID != "order-7" || c.runID != "run-1" || c.activityID != "a1" {
+		} else if c.workflowID != "order-7" || c.runID != "run-1" || c.activityID != "a1" || c.resourceID != "workflow:order-7" {
 			t.Errorf("call %d by IDs: %+v", i, c)
 		}
 	}
@@ -368,22 +369,29 @@ func TestServeAnswersEachFailureWithItsStatusAndLine(t *testing.T) {
 		path string
 		want httpAnswer
 	}{
-		{"not pending", serviceerror.NewNotFound("activity task not found"), "/v1/complete", jsonAnswer(409, 3, lines.NotPending(desc).Message)},
+		{"not pending", serviceerror.NewNotFound("activity task not found"), "/v1/complete",
+			jsonAnswer(409, 3, desc+` is not pending any more: no such Workflow run in namespace "default"`)},
 		{"cancel not requested", serviceerror.NewFailedPrecondition("unable to mark activity as canceled without activity being request canceled first"),
 			"/v1/cancel", jsonAnswer(409, 3, lines.CancelNotRequested(desc, "order-7").Message)},
 		{"cancel requested", temporal.NewCanceledError(), "/v1/heartbeat", jsonAnswer(200, 5, lines.CancelRequested(desc).Message)},
 		{"unavailable", serviceerror.NewUnavailable("connection refused"), "/v1/fail", jsonAnswer(503, 4, unreachable)},
-		{"no connection yet", fmt.Errorf("failed reaching server: %w", serviceerror.NewUnavailable("connection refused")), "/v1/complete",
-			jsonAnswer(503, 4, unreachable)},
+		{"anything else", errors.New("boom"), "/v1/complete", jsonAnswer(500, 1, "boom")},
+		// Errors of the first request, that connects (GetSystemInfo).
+		{"no connection yet", connectionError{serviceerror.NewUnavailable("connection refused")}, "/v1/complete", jsonAnswer(503, 4, unreachable)},
 		// Not a Temporal server at the address: read as a failure to
 		// connect, as the other verbs read it, not as a refusal.
-		{"not Temporal", fmt.Errorf("failed reaching server: %w", serviceerror.NewUnimplemented("unexpected HTTP status code received from server: 404")),
+		{"not Temporal", connectionError{serviceerror.NewUnimplemented("unexpected HTTP status code received from server: 404")},
 			"/v1/complete", jsonAnswer(503, 4, unreachable)},
-		{"anything else", errors.New("boom"), "/v1/complete", jsonAnswer(500, 1, "boom")},
+		{"TLS handshake", connectionError{serviceerror.NewUnavailable("connection error: desc = \"transport: authentication handshake failed: tls: first record does not look like a TLS handshake\"")},
+			"/v1/complete", jsonAnswer(503, 4, unreachable)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := newFakeServeClient(tt.err)
+			if connect, ok := tt.err.(connectionError); ok {
+				fake = newFakeServeClient(nil)
+				fake.systemInfoErr = connect.err
+			}
 			s := startServe(t, fake, "--rpc-timeout", "1s")
 			job := `{"workflow_id":"order-7","activity_id":"a1"}`
 			if tt.path == "/v1/fail" {
@@ -395,6 +403,11 @@ func TestServeAnswersEachFailureWithItsStatusAndLine(t *testing.T) {
 		})
 	}
 }
+
+// connectionError is an error of serve's first request, which connects.
+type connectionError struct{ err error }
+
+func (e connectionError) Error() string { return e.err.Error() }
 
 func TestServeChecksAJobAsTheBatchDoesBeforeSendingIt(t *testing.T) {
 	fake := newFakeServeClient(nil)
@@ -416,11 +429,11 @@ func TestServeChecksAJobAsTheBatchDoesBeforeSendingIt(t *testing.T) {
 		{"/v1/fail", `{` + ids + `,"reason":"r","retryable":"yes"}`, jsonAnswer(400, 2, lines.NotAJob(`"retryable" must be true or false`).Message)},
 		{"/v1/heartbeat", `{` + ids + `,"details":{"percent":40}}`, jsonAnswer(400, 2, lines.NotAJob(`"details" must be a text`).Message)},
 		{"/v1/heartbeat", `{` + ids + `,"result":"r"}`,
-			jsonAnswer(400, 2, lines.NotAJob(`unknown key "result" (heartbeat takes tasktoken, workflow_id, activity_id, run_id, details)`).Message)},
+			jsonAnswer(400, 2, lines.NotAJob(`unknown key "result" (heartbeat takes tasktoken, workflow_id, activity_id, run_id, details, identity, idempotency_key)`).Message)},
 		{"/v1/cancel", `{` + ids + `,"reason":"r"}`,
-			jsonAnswer(400, 2, lines.NotAJob(`unknown key "reason" (cancel takes tasktoken, workflow_id, activity_id, run_id, details)`).Message)},
+			jsonAnswer(400, 2, lines.NotAJob(`unknown key "reason" (cancel takes tasktoken, workflow_id, activity_id, run_id, details, identity, idempotency_key)`).Message)},
 		{"/v1/complete", `{` + ids + `,"details":"d"}`,
-			jsonAnswer(400, 2, lines.NotAJob(`unknown key "details" (complete takes tasktoken, workflow_id, activity_id, run_id, result)`).Message)},
+			jsonAnswer(400, 2, lines.NotAJob(`unknown key "details" (complete takes tasktoken, workflow_id, activity_id, run_id, result, identity, idempotency_key)`).Message)},
 		{"/v1/complete", `{` + ids + `,"result":"` + tooLarge + `"}`, jsonAnswer(413, 2, resultTooLarge)},
 		{"/v1/heartbeat", `{` + ids + `,"details":"` + tooLarge + `"}`, jsonAnswer(413, 2, detailsTooLarge)},
 		{"/v1/cancel", `{` + ids + `,"details":"` + tooLarge + `"}`, jsonAnswer(413, 2, detailsTooLarge)},
@@ -590,7 +603,7 @@ func TestServeOverTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := string(lines.AppendAnswer(nil, lines.OutcomeForbidden, 2, lines.HostNotListener(s.url)))
+	want := string(lines.AppendAnswer(nil, lines.OutcomeForbidden, 2, lines.HostNotListener(s.url), false))
 	if got := readAnswer(t, resp); got != (httpAnswer{403, "application/json", want}) {
 		t.Errorf("a foreign Host over TLS = %+v", got)
 	}

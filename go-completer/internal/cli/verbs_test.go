@@ -24,7 +24,7 @@ func TestRunSendsEachVerb(t *testing.T) {
 		check func(t *testing.T, c call)
 	}{
 		{"bare form", []string{"--tasktoken", tokenHex, "--result", "done"}, "Completed " + desc, func(t *testing.T, c call) {
-			wantCall(t, c, "CompleteActivity", tokenBytes)
+			wantCall(t, c, "RespondActivityTaskCompleted", tokenBytes)
 			if c.result != "done" || c.err != nil {
 				t.Errorf("sent result %#v, err %v; want \"done\", nil", c.result, c.err)
 			}
@@ -36,30 +36,30 @@ func TestRunSendsEachVerb(t *testing.T) {
 			}
 		}},
 		{"complete by IDs", []string{"complete", "--workflow-id", "order-7", "--activity-id", "a1", "--run-id", "r9", "--result", "x"}, "Completed " + descIDs, func(t *testing.T, c call) {
-			wantCall(t, c, "CompleteActivityByID", nil)
+			wantCall(t, c, "RespondActivityTaskCompletedById", nil)
 			if c.namespace != "default" || c.workflowID != "order-7" || c.runID != "r9" || c.activityID != "a1" || c.result != "x" {
 				t.Errorf("sent %+v", c)
 			}
 		}},
 		{"fail, non-retryable", []string{"fail", "--tasktoken", tokenHex, "--reason", "out of stock"}, "Failed " + desc + " (non-retryable)", func(t *testing.T, c call) {
-			wantCall(t, c, "CompleteActivity", tokenBytes)
+			wantCall(t, c, "RespondActivityTaskFailed", tokenBytes)
 			wantApplicationError(t, c.err, "out of stock", true)
 		}},
 		{"fail, retryable", []string{"fail", "--tasktoken", tokenHex, "--reason", "try later", "--retryable"}, "Failed " + desc + " (retryable: the server will run it again)", func(t *testing.T, c call) {
 			wantApplicationError(t, c.err, "try later", false)
 		}},
 		{"fail by IDs", []string{"fail", "--workflow-id", "order-7", "--activity-id", "a1", "--reason", "r"}, "Failed " + descIDs + " (non-retryable)", func(t *testing.T, c call) {
-			wantCall(t, c, "CompleteActivityByID", nil)
+			wantCall(t, c, "RespondActivityTaskFailedById", nil)
 			wantApplicationError(t, c.err, "r", true)
 		}},
 		{"heartbeat without details", []string{"heartbeat", "--tasktoken", tokenHex}, "Recorded a heartbeat for " + desc, func(t *testing.T, c call) {
-			wantCall(t, c, "RecordActivityHeartbeat", tokenBytes)
+			wantCall(t, c, "RecordActivityTaskHeartbeat", tokenBytes)
 			if len(c.details) != 0 {
 				t.Errorf("sent details %#v, want none", c.details)
 			}
 		}},
 		{"heartbeat with details by IDs", []string{"heartbeat", "--workflow-id", "order-7", "--activity-id", "a1", "--details", "50%"}, "Recorded a heartbeat for " + descIDs, func(t *testing.T, c call) {
-			wantCall(t, c, "RecordActivityHeartbeatByID", nil)
+			wantCall(t, c, "RecordActivityTaskHeartbeatById", nil)
 			if len(c.details) != 1 || c.details[0] != "50%" {
 				t.Errorf("sent details %#v, want [50%%]", c.details)
 			}
@@ -70,7 +70,7 @@ func TestRunSendsEachVerb(t *testing.T) {
 			}
 		}},
 		{"cancel with details", []string{"cancel", "--tasktoken", tokenHex, "--details", "stopped"}, "Reported " + desc + " as cancelled", func(t *testing.T, c call) {
-			wantCall(t, c, "CompleteActivity", tokenBytes)
+			wantCall(t, c, "RespondActivityTaskCanceled", tokenBytes)
 			var canceled *temporal.CanceledError
 			if !errors.As(c.err, &canceled) {
 				t.Fatalf("sent %v, want a CanceledError", c.err)
@@ -84,7 +84,7 @@ func TestRunSendsEachVerb(t *testing.T) {
 			}
 		}},
 		{"cancel by IDs without details", []string{"cancel", "--workflow-id", "order-7", "--activity-id", "a1"}, "Reported " + descIDs + " as cancelled", func(t *testing.T, c call) {
-			wantCall(t, c, "CompleteActivityByID", nil)
+			wantCall(t, c, "RespondActivityTaskCanceledById", nil)
 			var canceled *temporal.CanceledError
 			if !errors.As(c.err, &canceled) || canceled.HasDetails() {
 				t.Errorf("sent %v, want a CanceledError without details", c.err)

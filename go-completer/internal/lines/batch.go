@@ -32,8 +32,9 @@ func outcomeName(code int) string {
 // AppendJobLine appends the JSON line of a job's outcome, with its newline,
 // byte for byte as Python's json.dumps(..., ensure_ascii=False,
 // separators=(",", ":")) writes it. message is the single-job line of the same
-// case without "error: ".
-func AppendJobLine(dst []byte, line, code int, message string) []byte {
+// case without "error: "; already marks a request answered as already done
+// ("already":true after the message).
+func AppendJobLine(dst []byte, line, code int, message string, already bool) []byte {
 	dst = append(dst, `{"line":`...)
 	dst = strconv.AppendInt(dst, int64(line), 10)
 	dst = append(dst, `,"outcome":"`...)
@@ -42,6 +43,15 @@ func AppendJobLine(dst []byte, line, code int, message string) []byte {
 	dst = strconv.AppendInt(dst, int64(code), 10)
 	dst = append(dst, `,"message":`...)
 	dst = jsontext.AppendString(dst, message)
+	return appendAlready(dst, already)
+}
+
+// appendAlready ends a JSON outcome, with `"already":true` for a request
+// answered as already done.
+func appendAlready(dst []byte, already bool) []byte {
+	if already {
+		dst = append(dst, `,"already":true`...)
+	}
 	return append(dst, '}', '\n')
 }
 

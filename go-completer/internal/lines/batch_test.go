@@ -30,11 +30,11 @@ func TestAppendJobLine(t *testing.T) {
 			`{"line":3,"outcome":"ok","code":0,"message":"tab\there\\back\nnl\r\u0000\u001f` + "\x7f <>&\u2028\u2029 é 日本 😀 " + `\b\f /"}` + "\n"},
 	}
 	for _, tt := range tests {
-		if got := string(AppendJobLine(nil, tt.outcome.line, tt.outcome.code, tt.outcome.message)); got != tt.want {
+		if got := string(AppendJobLine(nil, tt.outcome.line, tt.outcome.code, tt.outcome.message, false)); got != tt.want {
 			t.Errorf("AppendJobLine(%+v)\n got: %s\nwant: %s", tt.outcome, got, tt.want)
 		}
 	}
-	if got := string(AppendJobLine([]byte("kept"), 1, 0, "x")); !strings.HasPrefix(got, `kept{"line":1,`) {
+	if got := string(AppendJobLine([]byte("kept"), 1, 0, "x", false)); !strings.HasPrefix(got, `kept{"line":1,`) {
 		t.Errorf("AppendJobLine does not append: %q", got)
 	}
 }

@@ -37,9 +37,20 @@ const helpTarget = `Target:
 const helpBatch = `Batch (instead of a target):
   --batch FILE            one job per line: a hex task token, or a JSON object with
                           "tasktoken" or "workflow_id" + "activity_id" (+ "run_id")
-                          and optional %s; FILE - reads standard input.
+                          and optional %s, "identity", "idempotency_key";
+                          FILE - reads standard input.
                           Prints one JSON line per job, as each job finishes.
   --concurrency N         requests in flight at most, 1 to 1000 (default 32)
+
+`
+
+const helpWho = `Who acted (recorded in the history event that closes the Activity):
+  --identity TEXT         who acted, 1 to 128 characters (default PID@HOST); recorded
+                          as "TEXT via go-completer cli@HOST"
+  --idempotency-key KEY   1 to 128 printable ASCII characters, recorded with it: a
+                          request refused because the Activity is not pending any
+                          more is answered as already done when the history shows
+                          this key (or, without one, the same action and payload)
 
 `
 
@@ -93,7 +104,7 @@ func Help(verb string, bare bool) string {
 	case verb == "list":
 		return helpList
 	case bare:
-		return helpOverview + helpTarget + "Options:\n" + completeOptions + "\n" + helpConnection
+		return helpOverview + helpTarget + "Options:\n" + completeOptions + "\n" + helpWho + helpConnection
 	case verb == "inspect":
 		return "Usage:\n  go-completer inspect --tasktoken HEX\n\n" +
 			"Decodes a task token offline and prints it as JSON; contacts no server.\n\n" +
@@ -111,5 +122,5 @@ func Help(verb string, bare bool) string {
 		options = completeOptions
 		batch = fmt.Sprintf(helpBatch, `"result"`)
 	}
-	return "Usage:\n  go-completer " + verb + " TARGET [OPTIONS]\n\n" + helpTarget + "Options:\n" + options + "\n" + batch + helpConnection
+	return "Usage:\n  go-completer " + verb + " TARGET [OPTIONS]\n\n" + helpTarget + "Options:\n" + options + "\n" + helpWho + batch + helpConnection
 }

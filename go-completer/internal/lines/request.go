@@ -37,11 +37,6 @@ func Cancelled(desc string) string { return fmt.Sprintf("Reported %s as cancelle
 // The rows of a request the server refused (exit 3), did not answer (exit 4),
 // or answered with a cancel request (exit 5).
 
-// NotPending: the server does not know the Activity (any more).
-func NotPending(desc string) *Failure {
-	return refused(fmt.Sprintf("%s is not pending any more: it was completed, failed, timed out or retried, or its Workflow closed; a retry logs a new token in the Worker's log", desc))
-}
-
 // NamespaceNotFound names the namespace the completer used.
 func NamespaceNotFound(namespace, address string) *Failure {
 	return refused(fmt.Sprintf("namespace \"%s\" was not found on the server at %s: check --namespace or TEMPORAL_NAMESPACE", namespace, address))

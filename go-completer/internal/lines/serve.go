@@ -34,15 +34,16 @@ func OutcomeName(code int) string {
 
 // AppendAnswer appends the JSON body of an answer, with its newline, byte for
 // byte as Python's json.dumps(..., ensure_ascii=False, separators=(",", ":"))
-// writes it: the batch's outcome line without "line".
-func AppendAnswer(dst []byte, outcome string, code int, message string) []byte {
+// writes it: the batch's outcome line without "line" (and with "already"
+// when the request was answered as already done).
+func AppendAnswer(dst []byte, outcome string, code int, message string, already bool) []byte {
 	dst = append(dst, `{"outcome":"`...)
 	dst = append(dst, outcome...)
 	dst = append(dst, `","code":`...)
 	dst = strconv.AppendInt(dst, int64(code), 10)
 	dst = append(dst, `,"message":`...)
 	dst = jsontext.AppendString(dst, message)
-	return append(dst, '}', '\n')
+	return appendAlready(dst, already)
 }
 
 // The messages of the answers that have no CLI line.
@@ -143,7 +144,8 @@ const HelpServe = `Usage:
 
 Serves the completer over HTTP (docs/completer-http.md): POST /v1/complete,
 /v1/fail, /v1/heartbeat and /v1/cancel take one --batch JSON job and answer its
-outcome; GET /v1/pending lists what waits, as list --json; GET /healthz; GET /
+outcome; GET /v1/pending lists what waits, as list --json; GET /v1/identity
+says who an action records as having acted; GET /healthz; GET /
 is the approval page. It prints "Serving on URL" once listening, and stops on
 SIGTERM or SIGINT after the requests in flight.
 

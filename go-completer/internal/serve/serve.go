@@ -46,6 +46,22 @@ type Outcome struct {
 	// TooLarge marks a job whose result or details are larger than the
 	// Temporal server accepts: 413 rather than 400.
 	TooLarge bool
+	// Already marks a request that repeated what closed its Activity: done,
+	// and answered with "already":true.
+	Already bool
+}
+
+// Request is one POST /v1/VERB: the job, and what the request says of who
+// sends it.
+type Request struct {
+	Verb string
+	// Job is the body, one JSON object, without white space around it.
+	Job string
+	// Credential is the NAME of the request's credential; empty on a
+	// listener without credentials, where a job may name itself.
+	Credential string
+	// IdempotencyKey is the Idempotency-Key header as sent, nil without one.
+	IdempotencyKey *string
 }
 
 // Scope is what GET /v1/pending lists: list's --workflow-id and --query.
@@ -59,14 +75,17 @@ type Scope struct {
 // Backend does what the routes ask of Temporal. Its methods are called from
 // many goroutines at once; each bounds its Temporal requests by --rpc-timeout.
 type Backend interface {
-	// Act checks job, the text of one JSON object, as a --batch job of verb,
-	// and sends it.
-	Act(ctx context.Context, verb, job string) Outcome
+	// Act checks the request's job as a --batch job of its verb, and sends
+	// it.
+	Act(ctx context.Context, request Request) Outcome
 	// Pending is the `list --json` lines of scope, read whole, or the failure
 	// that stopped the listing.
 	Pending(ctx context.Context, scope Scope) ([]byte, *Outcome)
 	// Health says whether the Temporal server answers a health check.
 	Health(ctx context.Context) Outcome
+	// Identity is the identity an action sent now would record: the
+	// credential's NAME, or without one the name given (nil for none).
+	Identity(credential string, name *string) Outcome
 }
 
 // Config is what the handler needs to know of the listener.
@@ -120,6 +139,8 @@ func New(config Config, backend Backend) http.Handler {
 	}
 	h.mux.Handle("GET /v1/pending", h.guarded("/v1/pending", true, h.pending))
 	h.mux.Handle("/v1/pending", h.notAllowed("/v1/pending", "GET, HEAD"))
+	h.mux.Handle("GET /v1/identity", h.guarded("/v1/identity", true, h.identity))
+	h.mux.Handle("/v1/identity", h.notAllowed("/v1/identity", "GET, HEAD"))
 	h.mux.Handle("GET /healthz", h.guarded("/healthz", false, h.healthz))
 	h.mux.Handle("/healthz", h.notAllowed("/healthz", "GET, HEAD"))
 	h.mux.Handle("GET /{$}", h.guarded("/", false, h.servePage))
@@ -137,6 +158,8 @@ type exchange struct {
 	route   string
 	status  int
 	outcome string
+	// credential is the NAME of the credential the request carries.
+	credential string
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -153,8 +176,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.logRequest(r, x, time.Since(start))
 	}()
 	// ServeMux would redirect a path that is not clean (//healthz,
-	// /v1/../healthz, /healthz/) with an HTML body; no such path is a route.
-	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+	// /v1/../healthz, /healthz/) with an HTML body; no such path is a route,
+	// nor is one that does not start with / (OPTIONS *).
+	if p := r.URL.Path; p == "" || p[0] != '/' || path.Clean(p) != p {
 		answer(x, http.StatusNotFound, lines.OutcomeNotFound, lines.ExitUsage, lines.NoSuchRoute)
 		return
 	}
@@ -168,11 +192,13 @@ func (h *handler) guarded(route string, needsCredential bool, next http.HandlerF
 		w.(*exchange).route = route
 		if needsCredential && h.credentials != nil {
 			secret, ok := bearer(r.Header.Get("Authorization"))
-			if _, known := h.credentials.Match(secret); !ok || !known {
+			name, known := h.credentials.Match(secret)
+			if !ok || !known {
 				w.Header().Set("WWW-Authenticate", "Bearer")
 				answer(w, http.StatusUnauthorized, lines.OutcomeUnauthorized, lines.ExitUsage, lines.NeedsCredential)
 				return
 			}
+			w.(*exchange).credential = name
 		}
 		if h.allowedHosts != nil && !h.hostAllowed(r.Host) {
 			answer(w, http.StatusForbidden, lines.OutcomeForbidden, lines.ExitUsage, lines.HostNotListener(h.url))
@@ -224,11 +250,18 @@ func (h *handler) job(verb string) http.HandlerFunc {
 			answer(w, http.StatusBadRequest, lines.OutcomeName(lines.ExitUsage), lines.ExitUsage, lines.BodyNotAnObject)
 			return
 		}
+		request := Request{
+			Verb:       verb,
+			Job:        string(bytes.Trim(body, jsonSpace)),
+			Credential: w.(*exchange).credential,
+		}
+		if values, ok := r.Header["Idempotency-Key"]; ok {
+			request.IdempotencyKey = &values[0]
+		}
 		// The request to Temporal is bounded by --rpc-timeout, not by the
 		// caller's connection: a caller that goes away does not cut a
 		// completion short halfway (and SIGTERM lets it finish).
-		outcome := h.backend.Act(context.WithoutCancel(r.Context()), verb, string(body))
-		answerOutcome(w, outcome)
+		answerOutcome(w, h.backend.Act(context.WithoutCancel(r.Context()), request))
 	}
 }
 
@@ -265,6 +298,9 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // maxBodyPrealloc is the most memory given to a body before its bytes arrive.
 const maxBodyPrealloc = 64 << 10
 
+// jsonSpace is JSON's white space, which may surround a body.
+const jsonSpace = " \t\n\r"
+
 // isOneObject reports whether body is one JSON object, and nothing else but
 // white space: a body is one job. (A batch line may also be a bare hex
 // token; a body may not.)
@@ -293,6 +329,16 @@ func (h *handler) pending(w http.ResponseWriter, r *http.Request) {
 	x := w.(*exchange)
 	x.status, x.outcome = http.StatusOK, lines.OutcomeName(lines.ExitOK)
 	writeBody(w, http.StatusOK, contentTypeNDJSON, body)
+}
+
+// identity serves GET /v1/identity: what an action would record as who
+// acted, for the page to show before a person acts.
+func (h *handler) identity(w http.ResponseWriter, r *http.Request) {
+	var name *string
+	if values, ok := r.URL.Query()["name"]; ok {
+		name = &values[0]
+	}
+	answerOutcome(w, h.backend.Identity(w.(*exchange).credential, name))
 }
 
 // healthz serves GET /healthz: whether Temporal answers.
@@ -331,18 +377,24 @@ func Status(o Outcome) int {
 }
 
 func answerOutcome(w http.ResponseWriter, o Outcome) {
-	answer(w, Status(o), lines.OutcomeName(o.Code), o.Code, o.Message)
+	answerAlready(w, Status(o), lines.OutcomeName(o.Code), o.Code, o.Message, o.Already)
 }
 
 var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // answer writes a JSON answer, and notes it for the request's line.
 func answer(w http.ResponseWriter, status int, outcome string, code int, message string) {
+	answerAlready(w, status, outcome, code, message, false)
+}
+
+// answerAlready is answer, with "already":true for a request that repeated
+// what closed its Activity.
+func answerAlready(w http.ResponseWriter, status int, outcome string, code int, message string, already bool) {
 	if x, ok := w.(*exchange); ok {
 		x.status, x.outcome = status, outcome
 	}
 	buf := bodies.Get().(*[]byte)
-	*buf = lines.AppendAnswer((*buf)[:0], outcome, code, message)
+	*buf = lines.AppendAnswer((*buf)[:0], outcome, code, message, already)
 	writeBody(w, status, contentTypeJSON, *buf)
 	bodies.Put(buf)
 }

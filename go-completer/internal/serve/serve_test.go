@@ -28,19 +28,21 @@ type fakeBackend struct {
 	pending func(scope Scope) ([]byte, *Outcome)
 	health  Outcome
 
-	mu     sync.Mutex
-	jobs   []string
-	scopes []Scope
+	mu       sync.Mutex
+	jobs     []string
+	requests []Request
+	scopes   []Scope
 }
 
-func (f *fakeBackend) Act(ctx context.Context, verb, job string) Outcome {
+func (f *fakeBackend) Act(ctx context.Context, req Request) Outcome {
 	f.mu.Lock()
-	f.jobs = append(f.jobs, verb+" "+job)
+	f.jobs = append(f.jobs, req.Verb+" "+req.Job)
+	f.requests = append(f.requests, req)
 	f.mu.Unlock()
 	if f.act != nil {
-		return f.act(verb, job)
+		return f.act(req.Verb, req.Job)
 	}
-	return Outcome{Code: lines.ExitOK, Message: "done " + verb}
+	return Outcome{Code: lines.ExitOK, Message: "done " + req.Verb}
 }
 
 func (f *fakeBackend) Pending(ctx context.Context, scope Scope) ([]byte, *Outcome) {
@@ -58,6 +60,14 @@ func (f *fakeBackend) Health(ctx context.Context) Outcome {
 		return Outcome{Code: lines.ExitOK, Message: "healthy"}
 	}
 	return f.health
+}
+
+func (f *fakeBackend) Identity(credential string, name *string) Outcome {
+	given := "-"
+	if name != nil {
+		given = *name
+	}
+	return Outcome{Code: lines.ExitOK, Message: credential + "/" + given}
 }
 
 func (f *fakeBackend) calls() int {
@@ -128,7 +138,7 @@ func (f *fixture) postJSON(target, body string, headers ...string) *httptest.Res
 }
 
 func answerBody(outcome string, code int, message string) string {
-	return string(lines.AppendAnswer(nil, outcome, code, message))
+	return string(lines.AppendAnswer(nil, outcome, code, message, false))
 }
 
 // wantAnswer checks status, the exact Content-Type, the body, and that no
@@ -174,16 +184,45 @@ func TestEveryStatusClassOfAJob(t *testing.T) {
 	}
 }
 
+// TestAJobIsHandedToTheBackendAsItsBody: the body without the white space
+// around it, so that the job parser sees the object (a batch line is trimmed
+// too), and nothing else of the request but the credential's name and the
+// Idempotency-Key header.
 func TestAJobIsHandedToTheBackendAsItsBody(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
-	body := "\n {\"workflow_id\":\"wf\",\"activity_id\":\"1\",\"result\":\"Grüße \\u2028 <b>\"}\r\n"
-	wantAnswer(t, f.postJSON("/v1/complete", body), 200, "application/json", answerBody("ok", 0, "done complete"))
-	wantAnswer(t, f.postJSON("/v1/heartbeat", "{}", "Content-Type: application/json; charset=utf-8"), 200,
+	job := "{\"workflow_id\":\"wf\",\"activity_id\":\"1\",\"result\":\"Grüße \\u2028 <b>\"}"
+	wantAnswer(t, f.postJSON("/v1/complete", "\n \t"+job+"\r\n "), 200, "application/json", answerBody("ok", 0, "done complete"))
+	wantAnswer(t, f.postJSON("/v1/heartbeat", "{}", "Content-Type: application/json; charset=utf-8", "Idempotency-Key: evt 1"), 200,
 		"application/json", answerBody("ok", 0, "done heartbeat"))
-	want := []string{"complete " + body, "heartbeat {}"}
+	want := []string{"complete " + job, "heartbeat {}"}
 	if strings.Join(f.backend.jobs, "|") != strings.Join(want, "|") {
 		t.Errorf("jobs = %q, want %q", f.backend.jobs, want)
 	}
+	if first, second := f.backend.requests[0], f.backend.requests[1]; first.IdempotencyKey != nil || first.Credential != "" ||
+		second.IdempotencyKey == nil || *second.IdempotencyKey != "evt 1" {
+		t.Errorf("requests = %+v", f.backend.requests)
+	}
+}
+
+func TestTheCredentialsNameIsHandedToTheBackend(t *testing.T) {
+	f := newFixture(t, true, "127.0.0.1:0")
+	for _, secret := range []string{testSecret, testBare} {
+		w := f.postJSON("/v1/complete", `{"workflow_id":"wf","activity_id":"1"}`, "Authorization: Bearer "+secret, "Idempotency-Key: ")
+		wantAnswer(t, w, 200, "application/json", answerBody("ok", 0, "done complete"))
+	}
+	if len(f.backend.requests) != 2 || f.backend.requests[0].Credential != "ops" || f.backend.requests[1].Credential != "api" ||
+		f.backend.requests[0].IdempotencyKey == nil || *f.backend.requests[0].IdempotencyKey != "" {
+		t.Errorf("requests = %+v", f.backend.requests)
+	}
+}
+
+func TestAnAnswerAlreadyDoneSaysSo(t *testing.T) {
+	f := newFixture(t, false, "127.0.0.1:0")
+	f.backend.act = func(verb, job string) Outcome {
+		return Outcome{Code: lines.ExitOK, Message: "Already done: x", Already: true}
+	}
+	w := f.postJSON("/v1/complete", `{"workflow_id":"wf","activity_id":"1"}`)
+	wantAnswer(t, w, 200, "application/json", `{"outcome":"ok","code":0,"message":"Already done: x","already":true}`+"\n")
 }
 
 func TestTheJSONBodiesArePythonsBytes(t *testing.T) {
@@ -730,5 +769,49 @@ func TestAnIdleConnectionIsClosedAfterTheIdleTimeout(t *testing.T) {
 	}
 	if after := time.Since(start); after < bound/2 || after > bound+2*time.Second {
 		t.Errorf("the idle connection was closed after %v, want about %v", after, bound)
+	}
+}
+
+func TestOptionsStarIsNoRoute(t *testing.T) {
+	if s := NewServer(http.NotFoundHandler(), nil); !s.DisableGeneralOptionsHandler {
+		t.Error("net/http answers OPTIONS * itself")
+	}
+	backend := &fakeBackend{}
+	address, port := startShortServer(t, backend, func(*http.Server) {})
+	conn, err := net.Dial("tcp", address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", port)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	want := answerBody(lines.OutcomeNotFound, lines.ExitUsage, lines.NoSuchRoute)
+	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/json" || string(body) != want || resp.Header.Get("Allow") != "" {
+		t.Errorf("OPTIONS * = %d %v %q, want 404 %q", resp.StatusCode, resp.Header, body, want)
+	}
+	if backend.calls() != 0 {
+		t.Errorf("%d calls", backend.calls())
+	}
+}
+
+func TestIdentityIsAGetRouteThatNeedsTheCredential(t *testing.T) {
+	f := newFixture(t, true, "127.0.0.1:0")
+	wantAnswer(t, f.do("GET", "/v1/identity", ""), 401, "application/json", answerBody(lines.OutcomeUnauthorized, 2, lines.NeedsCredential))
+	wantAnswer(t, f.do("GET", "/v1/identity?name=Ada", "", "Authorization: Bearer "+testSecret), 200, "application/json", answerBody("ok", 0, "ops/Ada"))
+	wantAnswer(t, f.do("GET", "/v1/identity", "", "Authorization: Bearer "+testBare), 200, "application/json", answerBody("ok", 0, "api/-"))
+	w := f.do("POST", "/v1/identity", "{}", "Authorization: Bearer "+testSecret)
+	wantAnswer(t, w, 405, "application/json", answerBody(lines.OutcomeMethodNotAllowed, 2, "POST is not allowed here: use GET, HEAD"))
+	if w.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("Allow %q", w.Header().Get("Allow"))
+	}
+	open := newFixture(t, false, "127.0.0.1:0")
+	wantAnswer(t, open.do("GET", "/v1/identity?name=Ada%20Lovelace&name=x", ""), 200, "application/json", answerBody("ok", 0, "/Ada Lovelace"))
+	wantAnswer(t, open.do("GET", "/v1/identity?name=", ""), 200, "application/json", answerBody("ok", 0, "/"))
+	if open.backend.calls() != 0 {
+		t.Errorf("%d calls", open.backend.calls())
 	}
 }

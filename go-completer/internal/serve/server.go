@@ -34,6 +34,9 @@ func NewServer(handler http.Handler, tlsConfig *tls.Config) *http.Server {
 		// lines.
 		ErrorLog:  log.New(io.Discard, "", 0),
 		Protocols: new(http.Protocols),
+		// OPTIONS * is no route either: the handler answers it 404, rather
+		// than net/http 200 with no body.
+		DisableGeneralOptionsHandler: true,
 	}
 	server.Protocols.SetHTTP1(true)
 	return server

@@ -1,0 +1,299 @@
+// Package history reads what closed an Activity from its Workflow's history:
+// the only state the completers have. It is read after the server refused a
+// request because the Activity is not pending any more, never on the happy
+// path: then it tells a repeat of what closed the Activity (answered as
+// already done) from anything else (refused, saying what closed it, when and
+// by whom). It says nothing to the user; package lines words what it finds.
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	failurepb "go.temporal.io/api/failure/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+)
+
+// Service is the part of the WorkflowService that the reading uses.
+type Service interface {
+	GetWorkflowExecutionHistory(ctx context.Context, request *workflowservice.GetWorkflowExecutionHistoryRequest, opts ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error)
+	DescribeWorkflowExecution(ctx context.Context, request *workflowservice.DescribeWorkflowExecutionRequest, opts ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error)
+}
+
+// Target is the Activity a refused request was about.
+type Target struct {
+	Namespace  string
+	WorkflowID string
+	// RunID is the token's run, or --run-id; empty reads the latest run.
+	RunID      string
+	ActivityID string
+	// ScheduledEventID and Attempt come from a task token; both are 0 for a
+	// request by IDs, which is about the last Activity scheduled with
+	// ActivityID, whatever its attempt.
+	ScheduledEventID int64
+	Attempt          int32
+}
+
+// Kind is what closed an Activity.
+type Kind int
+
+// The events that close an Activity.
+const (
+	Completed Kind = iota + 1
+	Failed
+	TimedOut
+	Canceled
+)
+
+// Closing is the event that closed the Activity.
+type Closing struct {
+	Kind     Kind
+	Time     time.Time
+	Identity string
+	// Attempt is the attempt that closed (from its started event), 0 when
+	// the history does not say (it never started).
+	Attempt int32
+	// Result is a completion's, Details a cancellation's.
+	Result  *commonpb.Payloads
+	Details *commonpb.Payloads
+	// Failure is a failure's, or a timeout's.
+	Failure *failurepb.Failure
+}
+
+// TimeoutType is the kind of a timeout's timeout.
+func (c *Closing) TimeoutType() enumspb.TimeoutType {
+	for f := c.Failure; f != nil; f = f.GetCause() {
+		if info := f.GetTimeoutFailureInfo(); info != nil {
+			return info.GetTimeoutType()
+		}
+	}
+	return enumspb.TIMEOUT_TYPE_UNSPECIFIED
+}
+
+// WorkflowClose is the event that closed the Workflow run.
+type WorkflowClose struct {
+	// Status is the run's status: completed, failed, ..., continued as new.
+	Status enumspb.WorkflowExecutionStatus
+	Time   time.Time
+}
+
+// Finding is what the history says of the Activity. At most one of its
+// fields is set; none when the history does not say.
+type Finding struct {
+	// NoRun: the Workflow run does not exist.
+	NoRun bool
+	// Closing is the event that closed the Activity.
+	Closing *Closing
+	// WorkflowClosed: the Activity has no closing event, and the Workflow
+	// run closed.
+	WorkflowClosed *WorkflowClose
+	// PendingAttempt is the attempt pending now, when the Activity is
+	// pending at a later attempt than the token's (it was retried).
+	PendingAttempt int32
+}
+
+// Read reads the run's history, page by page, and finds the Activity's
+// events; for a token whose Activity is still pending, it describes the run
+// to find the attempt pending now. ctx bounds the whole read. Its error is a
+// history that could not be read; a run that does not exist is no error
+// (Finding.NoRun).
+func Read(ctx context.Context, svc Service, t Target) (Finding, error) {
+	s := scan{target: t, scheduledID: t.ScheduledEventID}
+	var next []byte
+	for {
+		page, err := svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
+			Namespace:              t.Namespace,
+			Execution:              &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
+			NextPageToken:          next,
+			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+		})
+		if err != nil {
+			if runNotFound(err) {
+				return Finding{NoRun: true}, nil
+			}
+			return Finding{}, err
+		}
+		events, err := pageEvents(page)
+		if err != nil {
+			return Finding{}, err
+		}
+		for _, event := range events {
+			s.add(event)
+		}
+		if next = page.GetNextPageToken(); len(next) == 0 {
+			break
+		}
+	}
+
+	if closing := s.closing(); closing != nil {
+		return Finding{Closing: closing}, nil
+	}
+	if s.workflowClose != nil {
+		return Finding{WorkflowClosed: s.workflowClose}, nil
+	}
+	// Pending, by the history: a retry writes no event until an attempt
+	// closes the Activity, so only a describe tells the attempt pending now.
+	if t.Attempt == 0 || s.scheduledID == 0 {
+		return Finding{}, nil
+	}
+	attempt, err := pendingAttempt(ctx, svc, t)
+	if err != nil {
+		return Finding{}, err
+	}
+	if attempt > t.Attempt {
+		return Finding{PendingAttempt: attempt}, nil
+	}
+	return Finding{}, nil
+}
+
+// scan gathers the events of the Activity, in the order of the history.
+type scan struct {
+	target Target
+	// scheduledID is the Activity's scheduled event: the token's, or by IDs
+	// the last one scheduled with the Activity ID so far.
+	scheduledID int64
+	// By scheduled event ID, since a request by IDs learns which scheduled
+	// event is the Activity's only once the whole history is read.
+	started       map[int64]*historypb.HistoryEvent
+	closed        map[int64]*historypb.HistoryEvent
+	workflowClose *WorkflowClose
+}
+
+func (s *scan) add(event *historypb.HistoryEvent) {
+	switch event.GetEventType() {
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+		if s.target.ScheduledEventID == 0 && event.GetActivityTaskScheduledEventAttributes().GetActivityId() == s.target.ActivityID {
+			s.scheduledID = event.GetEventId()
+		}
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+		s.note(&s.started, event.GetActivityTaskStartedEventAttributes().GetScheduledEventId(), event)
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+		s.note(&s.closed, event.GetActivityTaskCompletedEventAttributes().GetScheduledEventId(), event)
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+		s.note(&s.closed, event.GetActivityTaskFailedEventAttributes().GetScheduledEventId(), event)
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+		s.note(&s.closed, event.GetActivityTaskTimedOutEventAttributes().GetScheduledEventId(), event)
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+		s.note(&s.closed, event.GetActivityTaskCanceledEventAttributes().GetScheduledEventId(), event)
+	default:
+		if status, ok := workflowClosings[event.GetEventType()]; ok {
+			s.workflowClose = &WorkflowClose{Status: status, Time: event.GetEventTime().AsTime()}
+		}
+	}
+}
+
+// note keeps an Activity event by its scheduled event ID. Only the events of
+// the Activity's own schedule are kept where it is known (a token's).
+func (s *scan) note(events *map[int64]*historypb.HistoryEvent, scheduledID int64, event *historypb.HistoryEvent) {
+	if s.target.ScheduledEventID != 0 && scheduledID != s.target.ScheduledEventID {
+		return
+	}
+	if *events == nil {
+		*events = map[int64]*historypb.HistoryEvent{}
+	}
+	(*events)[scheduledID] = event
+}
+
+// workflowClosings are the events that close a Workflow run, and the status
+// each leaves it in.
+var workflowClosings = map[enumspb.EventType]enumspb.WorkflowExecutionStatus{
+	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:        enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:           enumspb.WORKFLOW_EXECUTION_STATUS_FAILED,
+	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:       enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:         enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED,
+	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:        enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
+}
+
+// closing is the Activity's closing event, or nil when it has none.
+func (s *scan) closing() *Closing {
+	if s.scheduledID == 0 {
+		return nil
+	}
+	event := s.closed[s.scheduledID]
+	if event == nil {
+		return nil
+	}
+	c := &Closing{
+		Time:    event.GetEventTime().AsTime(),
+		Attempt: s.started[s.scheduledID].GetActivityTaskStartedEventAttributes().GetAttempt(),
+	}
+	switch event.GetEventType() {
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+		attributes := event.GetActivityTaskCompletedEventAttributes()
+		c.Kind, c.Identity, c.Result = Completed, attributes.GetIdentity(), attributes.GetResult()
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+		attributes := event.GetActivityTaskFailedEventAttributes()
+		c.Kind, c.Identity, c.Failure = Failed, attributes.GetIdentity(), attributes.GetFailure()
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+		c.Kind, c.Failure = TimedOut, event.GetActivityTaskTimedOutEventAttributes().GetFailure()
+	case enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+		attributes := event.GetActivityTaskCanceledEventAttributes()
+		c.Kind, c.Identity, c.Details = Canceled, attributes.GetIdentity(), attributes.GetDetails()
+	}
+	return c
+}
+
+// pageEvents are a page's events. A server configured to send raw history
+// sends them as blobs of the History message instead.
+func pageEvents(page *workflowservice.GetWorkflowExecutionHistoryResponse) ([]*historypb.HistoryEvent, error) {
+	if len(page.GetRawHistory()) == 0 {
+		return page.GetHistory().GetEvents(), nil
+	}
+	var events []*historypb.HistoryEvent
+	for _, blob := range page.GetRawHistory() {
+		if blob.GetEncodingType() != enumspb.ENCODING_TYPE_PROTO3 {
+			return nil, fmt.Errorf("a history page in the encoding %s", blob.GetEncodingType())
+		}
+		var h historypb.History
+		if err := proto.Unmarshal(blob.GetData(), &h); err != nil {
+			return nil, fmt.Errorf("a history page that does not decode: %w", err)
+		}
+		events = append(events, h.GetEvents()...)
+	}
+	return events, nil
+}
+
+// pendingAttempt is the attempt of the Activity pending now in the run, 0
+// when it is not pending.
+func pendingAttempt(ctx context.Context, svc Service, t Target) (int32, error) {
+	described, err := svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
+		Namespace: t.Namespace,
+		Execution: &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, activity := range described.GetPendingActivities() {
+		if activity.GetActivityId() == t.ActivityID {
+			return activity.GetAttempt(), nil
+		}
+	}
+	return 0, nil
+}
+
+// runNotFound reports whether err says that the Workflow run does not exist
+// (NOT_FOUND), rather than the namespace ("Namespace NS is not found.").
+func runNotFound(err error) bool {
+	var st *status.Status
+	var serviceErr serviceerror.ServiceError
+	if errors.As(err, &serviceErr) {
+		st = serviceErr.Status()
+	} else if s, ok := status.FromError(err); ok {
+		st = s
+	}
+	var namespaceNotFound *serviceerror.NamespaceNotFound
+	return st != nil && st.Code() == codes.NotFound && !errors.As(err, &namespaceNotFound) &&
+		!strings.HasPrefix(st.Message(), "Namespace ")
+}
