@@ -190,8 +190,8 @@ def test_the_unknown_command_line_names_list() -> None:
     result = invoke(["lsit"])
     assert (result.exit_code, result.stderr) == (
         2,
-        'error: unknown command "lsit": use complete, fail, heartbeat, cancel, inspect, list or '
-        "serve (see --help)\n",
+        'error: unknown command "lsit": use complete, fail, heartbeat, cancel, inspect, list, '
+        "serve or link (see --help)\n",
     )
 
 

@@ -25,6 +25,7 @@ import pytest
 from async_completer.connection import Server
 from async_completer.errors import UsageFailure
 from async_completer.lines import serve as words
+from async_completer.links import LinkKeys
 from async_completer.serve.app import (
     Settings,
     is_clean,
@@ -442,6 +443,7 @@ def serving(
     request_timeout: float = 30.0,
     server: Server = SERVER,
     loop: EventLoopThread | None = None,
+    link_keys: LinkKeys | None = None,
 ) -> Iterator[Served]:
     """make_app served on 127.0.0.1 as serve/run.py serves it, on loop (the client's event
     loop), or on an event loop of its own."""
@@ -450,7 +452,13 @@ def serving(
     sock = bind(listen)
     port = sock.getsockname()[1]
     settings = Settings(
-        server, rpc_timeout, credentials, listen, port, request_timeout=request_timeout
+        server,
+        rpc_timeout,
+        credentials,
+        listen,
+        port,
+        request_timeout=request_timeout,
+        link_keys=link_keys,
     )
 
     async def begin() -> Service:

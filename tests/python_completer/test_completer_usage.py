@@ -37,8 +37,8 @@ NOT_HEX_Z = (
 
 def unknown_command(name: str) -> str:
     return (
-        f'error: unknown command "{name}": use complete, fail, heartbeat, cancel, inspect, list '
-        "or serve (see --help)"
+        f'error: unknown command "{name}": use complete, fail, heartbeat, cancel, inspect, list, '
+        "serve or link (see --help)"
     )
 
 

@@ -28,6 +28,7 @@ from async_completer.verbs.complete import complete
 from async_completer.verbs.fail import fail
 from async_completer.verbs.heartbeat import heartbeat
 from async_completer.verbs.inspect import inspect
+from async_completer.verbs.link import link
 from async_completer.verbs.list import list_pending
 from async_completer.verbs.options import CONTEXT_SETTINGS
 from async_completer.verbs.serve import serve
@@ -102,7 +103,8 @@ def _error(message: str) -> None:
     context_settings=CONTEXT_SETTINGS,
     options_metavar="",
     subcommand_metavar=(
-        "[complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS] | list ... | serve ..."
+        "[complete|fail|heartbeat|cancel|inspect] TARGET [OPTIONS] | list ... | serve ... "
+        "| link ..."
     ),
 )
 def cli() -> None:
@@ -117,6 +119,8 @@ def cli() -> None:
     `list [--workflow-id ID | --query Q] [--json]` shows the Activities that wait,
     with the IDs that finish them (visibility can lag a just-started Workflow).
     `serve [--listen HOST:PORT]` answers the same requests over HTTP until SIGTERM.
+    `link --workflow-id ID --activity-id ID --action approve|reject ...` prints a
+    signed link that serve shows on GET and acts on with POST.
 
     \b
     Exit codes: 0 done; 1 other failure; 2 usage error or malformed input;
@@ -125,7 +129,7 @@ def cli() -> None:
     """
 
 
-for _verb in (complete, fail, heartbeat, cancel, inspect, list_pending, serve):
+for _verb in (complete, fail, heartbeat, cancel, inspect, list_pending, serve, link):
     cli.add_command(_verb)
 
 

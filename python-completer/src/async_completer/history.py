@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from temporalio.api.common.v1 import Payload, Payloads, WorkflowExecution
@@ -81,13 +81,13 @@ class Seen:
 
 class Reader:
     """Reads a history's events one at a time, keeping what concerns the Activity: with a
-    token, the one its scheduled_event_id names; by IDs, the last one scheduled with the
-    activity ID."""
+    token, the one its scheduled_event_id names; by IDs (a link's too), the last one
+    scheduled with the activity ID."""
 
     def __init__(self, target: Target) -> None:
-        self._by_token = target.task_token is not None
+        self._by_token = target.scheduled_event_id is not None
         self._activity_id = target.activity_id
-        self._scheduled_id = target.scheduled_event_id if self._by_token else None
+        self._scheduled_id = target.scheduled_event_id
         self.seen = Seen()
 
     def see(self, event: HistoryEvent) -> None:
@@ -162,31 +162,60 @@ async def pending_attempt(client: Client, target: Target, deadline: float) -> in
     return None
 
 
+@dataclass
+class Found:
+    """What the history says (seen), and the attempt pending now when the target's attempt
+    may have been retried; or why it could not be read (refusal)."""
+
+    seen: Seen = field(default_factory=Seen)
+    attempt_now: int | None = None
+    refusal: ServerRefused | None = None
+
+
+async def find(client: Client, server: Server, target: Target, timeout: float) -> Found:
+    """Reads the history (and, for an attempt that may have been retried, describes the
+    run), all of it within timeout."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    found = Found()
+    try:
+        async with asyncio.timeout(timeout):
+            found.seen = await read_history(client, target, deadline)
+            if retried_perhaps(found.seen, target):
+                found.attempt_now = await pending_attempt(client, target, deadline)
+    except Exception as err:
+        if isinstance(err, RPCError) and err.status == RPCStatusCode.NOT_FOUND:
+            reason = lines.no_such_run(server.namespace)
+        else:
+            reason = lines.history_unreadable(unreadable_because(err, server))
+        found.refusal = ServerRefused(lines.not_pending_because(target.description, reason))
+    return found
+
+
+async def explain(client: Client, server: Server, target: Target, timeout: float) -> ServerRefused:
+    """The refusal of an Activity that is not pending (any more), saying what closed it:
+    for a heartbeat, a link, or any request that cannot be a repeat."""
+    found = await find(client, server, target, timeout)
+    if found.refusal is not None:
+        return found.refusal
+    reason = reason_of(found.seen, target, found.attempt_now)
+    return ServerRefused(lines.not_pending_because(target.description, reason))
+
+
 async def answer_refusal(
     client: Client, server: Server, verb: str, job: Job, timeout: float
 ) -> Outcome:
     """The answer to a request the server refused as not pending any more: already done
     (a success), or raises ServerRefused with the reason the history gives."""
     target = job.target
-    desc = target.description
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    attempt_now: int | None = None
-    try:
-        async with asyncio.timeout(timeout):
-            seen = await read_history(client, target, deadline)
-            if retried_perhaps(seen, target):
-                attempt_now = await pending_attempt(client, target, deadline)
-    except Exception as err:
-        if isinstance(err, RPCError) and err.status == RPCStatusCode.NOT_FOUND:
-            reason = lines.no_such_run(server.namespace)
-        else:
-            reason = lines.history_unreadable(unreadable_because(err, server))
-        raise ServerRefused(lines.not_pending_because(desc, reason)) from err
-    done = already_done(verb, job, seen)
+    found = await find(client, server, target, timeout)
+    if found.refusal is not None:
+        raise found.refusal
+    done = already_done(verb, job, found.seen)
     if done is not None:
         return Outcome(job.line, 0, done, already=True)
-    raise ServerRefused(lines.not_pending_because(desc, reason_of(seen, target, attempt_now)))
+    reason = reason_of(found.seen, target, found.attempt_now)
+    raise ServerRefused(lines.not_pending_because(target.description, reason))
 
 
 def retried_perhaps(seen: Seen, target: Target) -> bool:

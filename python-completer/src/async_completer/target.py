@@ -72,7 +72,7 @@ def target_from_token(text: str) -> Target:
         activity_id=task.activity_id,
         run_id=task.run_id,
         attempt=task.attempt,
-        scheduled_event_id=task.scheduled_event_id,
+        scheduled_event_id=task.scheduled_event_id or None,
     )
 
 

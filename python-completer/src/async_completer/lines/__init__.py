@@ -12,6 +12,7 @@ from async_completer.lines.batch import *  # noqa: F403
 from async_completer.lines.connection import *  # noqa: F403
 from async_completer.lines.history import *  # noqa: F403
 from async_completer.lines.inspect import *  # noqa: F403
+from async_completer.lines.link import *  # noqa: F403
 from async_completer.lines.listing import *  # noqa: F403
 from async_completer.lines.request import *  # noqa: F403
 from async_completer.lines.serve import *  # noqa: F403

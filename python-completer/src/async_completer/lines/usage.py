@@ -36,7 +36,7 @@ BATCH_AND_TARGET = (
 def unknown_command(arg: str) -> str:
     return (
         f'unknown command "{shorten(arg)}": use complete, fail, heartbeat, cancel, inspect, '
-        "list or serve (see --help)"
+        "list, serve or link (see --help)"
     )
 
 

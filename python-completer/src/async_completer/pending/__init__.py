@@ -11,6 +11,7 @@ from async_completer.pending.listing import (
     Scope,
     Sink,
     list_pending,
+    pending_attempt,
     pending_of,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "Time",
     "detail_text",
     "list_pending",
+    "pending_attempt",
     "pending_of",
     "row_of",
 ]

@@ -145,6 +145,31 @@ class Lister:
             sink.workflow(rows)
         return True
 
+    async def pending_attempt(
+        self, workflow_id: str, run_id: str | None, activity_id: str
+    ) -> tuple[str, int] | None:
+        """See the module's pending_attempt."""
+        execution = WorkflowExecution(workflow_id=workflow_id, run_id=run_id or "")
+        request = DescribeWorkflowExecutionRequest(
+            namespace=self._client.namespace, execution=execution
+        )
+        try:
+            response = await self._call(
+                self._client.workflow_service.describe_workflow_execution(
+                    request, retry=True, timeout=timedelta(seconds=self._timeout)
+                ),
+                query=False,
+            )
+        except _Gone:
+            return None
+        info = response.workflow_execution_info
+        if info.status != RUNNING:
+            return None
+        for activity in response.pending_activities:
+            if activity.activity_id == activity_id:
+                return info.execution.run_id or run_id or "", activity.attempt
+        return None
+
     async def _call(self, call: Awaitable[T], *, query: bool) -> T:
         try:
             async with asyncio.timeout(self._timeout):
@@ -175,6 +200,22 @@ def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
 
 class _Gone(Exception):
     """Describe answered NOT_FOUND: the Workflow is no more."""
+
+
+async def pending_attempt(
+    client: Client,
+    server: Server,
+    workflow_id: str,
+    run_id: str | None,
+    activity_id: str,
+    timeout: float,
+) -> tuple[str, int] | None:
+    """The run and the attempt of one pending Activity (describe: the run given, else the
+    latest), or None when the Workflow does not exist, or the Activity is not pending in
+    it. Raises the contract's error when describe fails otherwise."""
+    return await Lister(client, server, timeout, 1).pending_attempt(
+        workflow_id, run_id, activity_id
+    )
 
 
 def list_pending(

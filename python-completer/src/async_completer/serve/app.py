@@ -32,10 +32,12 @@ from async_completer.errors import (
 )
 from async_completer.identity import SERVE, recorded, unauthenticated, valid_key
 from async_completer.jobs import Defaults, Job, parse_job_line
+from async_completer.links import ROUTE_PREFIX, LinkKeys
 from async_completer.page import page
 from async_completer.pending import DEFAULT_QUERY, Lister, Scope
 from async_completer.send import failure_for, send_on
 from async_completer.serve.auth import Credentials, bearer
+from async_completer.serve.links import FRAME_HEADERS, HTML_TYPE, LinkPages
 from async_completer.serve.listen import Listen
 from async_completer.serve.protocol import OUTCOME, ROUTE, Connection
 from async_completer.text import GO_WHITE_SPACE
@@ -49,16 +51,12 @@ BODY_LIMIT = 8 * 1024 * 1024
 REQUEST_TIMEOUT = 30.0
 JSON_TYPE = "application/json"
 NDJSON_TYPE = "application/x-ndjson"
-HTML_TYPE = "text/html; charset=utf-8"
 # The routes that carry no data and act on nothing: no credential needed.
 _OPEN_ROUTES = frozenset(("/", "/healthz"))
 # `list`'s defaults, for GET /v1/pending (list's own listing: pending/).
 _LIST_CONCURRENCY = 32
 _LIST_PAGE_SIZE = 1000
 _JSON_WHITE_SPACE = " \t\n\r"
-# The headers of every HTML page: no other site may frame it and trick a click on its
-# buttons.
-FRAME_HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 KEY_HEADER = "Idempotency-Key"
 # The NAME of the credential a request carried (credentials files only).
 CREDENTIAL = web.RequestKey("credential", str)
@@ -77,6 +75,7 @@ class Settings:
     port: int = 0
     tls: bool = False
     request_timeout: float = REQUEST_TIMEOUT
+    link_keys: LinkKeys | None = None  # --link-key-file: serve /a/LINK
 
     @property
     def url(self) -> str:
@@ -197,6 +196,13 @@ def idempotency_key(request: web.Request, job: Job) -> str | None:
     return header
 
 
+def logged_route(path: str) -> str:
+    """The route a log line names: a signed link is a credential, so only its start."""
+    if path.startswith(ROUTE_PREFIX):
+        return ROUTE_PREFIX + lines.shorten(path.removeprefix(ROUTE_PREFIX))
+    return path
+
+
 def make_app(client: Client, settings: Settings) -> web.Application:
     """serve's routes on client, a Temporal client whose requests connect it when they need
     to (Client.connect(..., lazy=True)), so that serve answers while Temporal is away."""
@@ -241,11 +247,13 @@ def make_app(client: Client, settings: Settings) -> web.Application:
             )
         else:
             response = await _guarded(request, handler, path)
-        response[ROUTE] = path
+        response[ROUTE] = logged_route(path)
         return response
 
     async def _guarded(request: web.Request, handler: Any, path: str) -> web.StreamResponse:
-        if settings.credentials is not None and path not in _OPEN_ROUTES:
+        # A signed link's signature is its credential: no bearer on /a/LINK.
+        is_link = settings.link_keys is not None and path.startswith(ROUTE_PREFIX)
+        if settings.credentials is not None and path not in _OPEN_ROUTES and not is_link:
             secret = bearer(request.headers.get("Authorization"))
             name = settings.credentials.match(secret) if secret is not None else None
             if name is None:
@@ -355,6 +363,10 @@ def make_app(client: Client, settings: Settings) -> web.Application:
     app.router.add_get("/v1/pending", pending)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/", approval_page)
+    if settings.link_keys is not None:
+        pages = LinkPages(client, server, settings.link_keys, timeout)
+        app.router.add_get(ROUTE_PREFIX + "{link}", pages.get)
+        app.router.add_post(ROUTE_PREFIX + "{link}", pages.post)
     app.on_response_prepare.append(no_server_header)
     return app
 

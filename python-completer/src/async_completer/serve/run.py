@@ -23,6 +23,7 @@ from aiohttp import web
 from async_completer import lines
 from async_completer.connection import Connection as TemporalConnection
 from async_completer.connection import Server, client_config, connect
+from async_completer.links import LinkKeys
 from async_completer.output import write_line
 from async_completer.send import failure_for
 from async_completer.serve.app import Settings, make_app
@@ -50,22 +51,30 @@ def run(
     credentials: Credentials | None,
     tls: ssl.SSLContext | None,
     limits: Limits | None = None,
+    link_keys: LinkKeys | None = None,
 ) -> None:
     """Serves until SIGTERM or SIGINT. Raises the contract's error for a start-up refusal
     (Temporal's configuration, the address taken); returns after a stop."""
     config, server = client_config(connection)
-    asyncio.run(_serve(config, server, connection, listen, credentials, tls, limits or Limits()))
+    settings = _Start(listen, credentials, tls, limits or Limits(), link_keys)
+    asyncio.run(_serve(config, server, connection, settings))
+
+
+@dataclass(frozen=True)
+class _Start:
+    """What the command line says about serving."""
+
+    listen: Listen
+    credentials: Credentials | None
+    tls: ssl.SSLContext | None
+    limits: Limits
+    link_keys: LinkKeys | None
 
 
 async def _serve(
-    config: dict[str, Any],
-    server: Server,
-    connection: TemporalConnection,
-    listen: Listen,
-    credentials: Credentials | None,
-    tls: ssl.SSLContext | None,
-    limits: Limits,
+    config: dict[str, Any], server: Server, connection: TemporalConnection, start_: _Start
 ) -> None:
+    listen, tls = start_.listen, start_.tls
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -78,12 +87,14 @@ async def _serve(
     settings = Settings(
         server=server,
         rpc_timeout=connection.rpc_timeout,
-        credentials=credentials,
+        credentials=start_.credentials,
         listen=listen,
         port=sock.getsockname()[1],
         tls=tls is not None,
+        link_keys=start_.link_keys,
     )
-    service = await start(make_app(client, settings), sock, tls, limits, connection.rpc_timeout)
+    app = make_app(client, settings)
+    service = await start(app, sock, tls, start_.limits, connection.rpc_timeout)
     try:
         # Whoever waits for this line may connect at once: the listener is open. A standard
         # output that went away is no reason to stop serving.

@@ -4,6 +4,8 @@ only once the command line is good (aiohttp and temporalio take a while to impor
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from async_completer import lines
@@ -11,6 +13,8 @@ from async_completer.args import VerbCommand, reject_extra_args
 from async_completer.connection import Connection
 from async_completer.durations import parse_rpc_timeout
 from async_completer.errors import UsageFailure
+from async_completer.links import read_keys
+from async_completer.output import write_line
 from async_completer.verbs.options import CONTEXT_SETTINGS, connection_options
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -32,6 +36,12 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 )
 @click.option("--tls-cert", metavar="FILE", help="Serve HTTPS with this PEM certificate chain.")
 @click.option("--tls-key", metavar="FILE", help="The PEM key of --tls-cert.")
+@click.option(
+    "--link-key-file",
+    metavar="FILE",
+    help="Answer signed links (GET shows, POST acts: /a/LINK) made by `link` with this key "
+    "file; its second line, if any, is the previous key (verifies only).",
+)
 @connection_options
 @click.pass_context
 def serve(
@@ -40,13 +50,15 @@ def serve(
     auth_token_file: str | None,
     tls_cert: str | None,
     tls_key: str | None,
+    link_key_file: str | None,
     address: str | None,
     namespace: str | None,
     rpc_timeout: str,
 ) -> None:
     """Serves the completer over HTTP until SIGTERM or SIGINT: POST /v1/complete, /v1/fail,
     /v1/heartbeat and /v1/cancel take one --batch JSON job and answer its outcome; GET
-    /v1/pending lists what waits (as list --json); GET /healthz; GET / is the approval page.
+    /v1/pending lists what waits (as list --json); GET /healthz; GET / is the approval page;
+    with --link-key-file, /a/LINK answers the signed links of `link` (GET shows, POST acts).
 
     \b
     It prints "Serving on URL" once listening, and connects to Temporal on
@@ -70,6 +82,13 @@ def serve(
     if (tls_cert is None) != (tls_key is None):
         raise UsageFailure(lines.TLS_TOGETHER)
     tls = load_tls(tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
+    link_keys = None
+    if link_key_file is not None:
+        link_keys, warning = read_keys(link_key_file)
+        if warning is not None:
+            with contextlib.suppress(OSError, ValueError):
+                write_line(warning, err=True)
     from async_completer.serve.run import run
 
-    run(Connection(address, namespace, timeout, rpc_timeout), where, credentials, tls)
+    connection = Connection(address, namespace, timeout, rpc_timeout)
+    run(connection, where, credentials, tls, link_keys=link_keys)
