@@ -21,7 +21,12 @@ from tests.conftest import Demo
 from tests.harness import DevServer
 from tests.serve import contract as c
 from tests.serve.harness import KINDS, ServeProcess, serving_all
-from tests.serve.history import assert_completed_once, assert_failed, assert_untouched
+from tests.serve.history import (
+    assert_completed_once,
+    assert_failed,
+    assert_untouched,
+    closing,
+)
 
 SECRET = "Page-Secret-8d2f0c4b91"
 # Visibility lags a Workflow started a moment ago: how long a row may take to show up.
@@ -161,3 +166,37 @@ def test_behind_a_credential_the_page_asks_for_the_secret_then_works(
     assert urls, "the page made no request"
     assert [url for url in urls if SECRET in url] == []
     assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_the_page_shows_and_records_the_name_the_person_gives(
+    demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
+) -> None:
+    handle, _ = demo.pending()
+    page.goto(servers[kind].url + "/")
+    identity = page.locator("#identity")
+    expect(identity).to_have_text(c.identity(c.ANONYMOUS, kind), timeout=ANSWERED_WITHIN_MS)
+    page.locator("#person").fill("Ada Lovelace")
+    page.get_by_role("button", name="Use this name").click()
+    recorded = c.identity(c.unauthenticated("Ada Lovelace"), kind)
+    expect(identity).to_have_text(recorded, timeout=ANSWERED_WITHIN_MS)
+    act(row_of(page, handle.id), "Approved by Ada", "Approve")
+    assert_status(page, c.completed(c.by_ids(handle.id)))
+    assert_completed_once(demo, handle, "Approved by Ada")
+    assert closing(demo, handle).identity == recorded
+    # The name is kept for the tab: a reload shows it again.
+    page.reload()
+    expect(identity).to_have_text(recorded, timeout=ANSWERED_WITHIN_MS)
+
+
+def test_behind_a_credential_the_page_shows_the_credentials_name(
+    demo: Demo, secured: dict[str, ServeProcess], page: Page, kind: str
+) -> None:
+    handle, _ = demo.pending()
+    page.goto(secured[kind].url + "/")
+    page.locator("#secret").fill(SECRET)
+    page.get_by_role("button", name="Use it").click()
+    recorded = c.identity("approvers", kind)
+    expect(page.locator("#identity")).to_have_text(recorded, timeout=ANSWERED_WITHIN_MS)
+    act(row_of(page, handle.id), "Approved by the team", "Approve")
+    assert_status(page, c.completed(c.by_ids(handle.id)))
+    assert closing(demo, handle).identity == recorded
