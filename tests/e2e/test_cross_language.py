@@ -3,6 +3,8 @@ Workflow's result, not on log text."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import Demo
@@ -18,16 +20,22 @@ def test_token_from_python_worker_completes_the_workflow(demo: Demo, completer: 
 
 def test_token_of_an_already_completed_activity_is_refused(demo: Demo, completer: str) -> None:
     handle, line = demo.pending()
-    assert demo.run(completer, "--tasktoken", line.token, "--result", "first").returncode == 0
+    first = demo.run(
+        completer, "--tasktoken", line.token, "--result", "first", "--identity", "first-caller"
+    )
+    assert first.returncode == 0, first
     assert demo.result(handle) == "first"
 
+    # Another result is refused, and the line says who completed it (docs/completer-cli.md,
+    # "When the server answers 'not pending any more'").
     again = demo.run(completer, "--tasktoken", line.token, "--result", "second")
     assert again.returncode == 3
-    assert again.stderr == (
-        f'error: Activity "1" of Workflow "{handle.id}" (attempt 1) is not pending any more: '
-        "it was completed, failed, timed out or retried, or its Workflow closed; "
-        "a retry logs a new token in the Worker's log\n"
-    )
+    assert re.fullmatch(
+        f'error: Activity "1" of Workflow "{re.escape(handle.id)}" \\(attempt 1\\) is not '
+        r"pending any more: it was completed at \S+Z by first-caller via "
+        f"{completer}-completer cli@\\S+\n",
+        again.stderr,
+    ), again.stderr
 
 
 @pytest.mark.parametrize(
