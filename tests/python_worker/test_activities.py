@@ -7,7 +7,7 @@ import dataclasses
 import logging
 
 import pytest
-from async_worker.activities import activity_fn
+from async_worker.activities import AsyncActivity
 from temporalio.activity import _CompleteAsyncError
 from temporalio.testing import ActivityEnvironment
 
@@ -30,7 +30,7 @@ def test_activity_logs_its_token_as_hex_and_completes_async(
         caplog.at_level(logging.INFO, logger="async_worker.token"),
         pytest.raises(_CompleteAsyncError),
     ):
-        asyncio.run(env.run(activity_fn, "Plain text input"))
+        asyncio.run(env.run(AsyncActivity().run, "Plain text input"))
 
     [record] = [r for r in caplog.records if r.name == "async_worker.token"]
     line = record.getMessage()

@@ -2,6 +2,11 @@
 
     python-worker [--address HOST:PORT] [--namespace NS] [--task-queue async]
                   [--metrics-bind HOST:PORT]
+                  [--announce-url URL --link-base-url URL --link-key-file FILE
+                   [--link-for NAME] [--link-expires DURATION]]
+
+With --announce-url, every attempt of the Activity is announced there with signed approve
+and reject links (announce.py; docs/completer-http.md, "The Worker's announcements").
 
 Stops cleanly on SIGINT or SIGTERM. Pending Activities are not lost when it stops: they
 live on the server, and a completer can finish them while no Worker runs.
@@ -19,7 +24,15 @@ import sys
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
-from async_worker.activities import activity_fn, token_logger
+from async_worker.activities import AsyncActivity, token_logger
+from async_worker.announce import (
+    DEFAULT_LINK_EXPIRES,
+    DEFAULT_LINK_FOR,
+    Announcer,
+    AnnounceSettingsError,
+    announce_logger,
+    make_announcer,
+)
 from async_worker.shared import TASK_QUEUE, ServerUnreachable, connect
 from async_worker.workflows import Workflow
 
@@ -34,8 +47,11 @@ def configure_logging() -> None:
     )
     stdout = logging.StreamHandler(sys.stdout)
     stdout.setFormatter(logging.Formatter("time=%(asctime)s level=%(levelname)s %(message)s"))
-    token_logger.addHandler(stdout)
-    token_logger.propagate = False
+    # The announcements' lines go with the token lines: the Worker's log tells each
+    # attempt's story (token, then announced or why not) in one place.
+    for logger in (token_logger, announce_logger):
+        logger.addHandler(stdout)
+        logger.propagate = False
 
 
 def metrics_runtime(bind_address: str | None) -> Runtime | None:
@@ -47,7 +63,11 @@ def metrics_runtime(bind_address: str | None) -> Runtime | None:
 
 
 async def main(
-    address: str | None, namespace: str | None, task_queue: str, metrics_bind: str | None = None
+    address: str | None,
+    namespace: str | None,
+    task_queue: str,
+    metrics_bind: str | None = None,
+    announcer: Announcer | None = None,
 ) -> None:
     client = await connect(address, namespace, metrics_runtime(metrics_bind))
     stop = asyncio.Event()
@@ -58,19 +78,21 @@ async def main(
         client,
         task_queue=task_queue,
         workflows=[Workflow],
-        activities=[activity_fn],
+        activities=[AsyncActivity(announcer).run],
     ):
         print(
             f"Worker started: task queue {task_queue}, namespace {client.namespace}, "
             f"server {client.service_client.config.target_host}",
             flush=True,
         )
+        if announcer is not None:
+            print(f"Announcing every attempt to {announcer.url}", flush=True)
         await stop.wait()
         print("Worker stopping", flush=True)
     print("Worker stopped", flush=True)
 
 
-def run() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python-worker", description=__doc__.splitlines()[0])
     parser.add_argument("--address", help="Temporal server host:port (default: env config)")
     parser.add_argument("--namespace", help="Temporal namespace (default: env config)")
@@ -80,10 +102,75 @@ def run() -> None:
         metavar="HOST:PORT",
         help="serve Prometheus metrics here, e.g. 127.0.0.1:9464 (default: off)",
     )
-    args = parser.parse_args()
+    announce = parser.add_argument_group(
+        "announcements", "each flag defaults to the environment variable named in its help"
+    )
+    announce.add_argument(
+        "--announce-url",
+        metavar="URL",
+        help="POST each attempt here as JSON, with approve and reject links (ANNOUNCE_URL)",
+    )
+    announce.add_argument(
+        "--link-base-url", metavar="URL", help="where serve is reached (LINK_BASE_URL)"
+    )
+    announce.add_argument(
+        "--link-key-file", metavar="FILE", help="the links' signing key, as serve's (LINK_KEY_FILE)"
+    )
+    announce.add_argument(
+        "--link-for",
+        metavar="NAME",
+        help=f"who the links are for, recorded as who acted (LINK_FOR, default {DEFAULT_LINK_FOR})",
+    )
+    announce.add_argument(
+        "--link-expires",
+        metavar="DURATION",
+        help=f"how long links work: 90m, 72h, 7d (LINK_EXPIRES, default {DEFAULT_LINK_EXPIRES})",
+    )
+    return parser.parse_args(argv)
+
+
+def announcer_from(args: argparse.Namespace) -> tuple[Announcer | None, str | None]:
+    """The announcer the flags and the environment ask for, or None; and the link key
+    file's warning line, if any. Flags win over the environment."""
+
+    def setting(flag: str, variable: str) -> str | None:
+        value: str | None = getattr(args, flag) or os.environ.get(variable) or None
+        return value
+
+    url = setting("announce_url", "ANNOUNCE_URL")
+    given = [f"--{name.replace('_', '-')}" for name in _LINK_FLAGS if getattr(args, name)]
+    if url is None:
+        if given:
+            raise AnnounceSettingsError(
+                f"{given[0]} goes with --announce-url URL: without it nothing is announced"
+            )
+        return None, None
+    return make_announcer(
+        url,
+        base_url=setting("link_base_url", "LINK_BASE_URL"),
+        key_file=setting("link_key_file", "LINK_KEY_FILE"),
+        for_name=setting("link_for", "LINK_FOR") or DEFAULT_LINK_FOR,
+        expires=setting("link_expires", "LINK_EXPIRES") or DEFAULT_LINK_EXPIRES,
+    )
+
+
+_LINK_FLAGS = ("link_base_url", "link_key_file", "link_for", "link_expires")
+
+
+def run() -> None:
+    args = parse_args()
     configure_logging()
     try:
-        asyncio.run(main(args.address, args.namespace, args.task_queue, args.metrics_bind))
+        announcer, warning = announcer_from(args)
+    except AnnounceSettingsError as err:
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    try:
+        asyncio.run(
+            main(args.address, args.namespace, args.task_queue, args.metrics_bind, announcer)
+        )
     except ServerUnreachable as err:
         print(f"error: the Worker could not start: {err}", file=sys.stderr, flush=True)
         os._exit(1)

@@ -8,7 +8,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from async_worker.activities import activity_fn
+    from async_worker.activities import AsyncActivity
     from async_worker.shared import WORKFLOW_TYPE, ActivitySettings
 
 
@@ -18,8 +18,8 @@ class Workflow:
     async def run(self, input: str, settings: ActivitySettings | None = None) -> str:
         settings = settings or ActivitySettings()
         heartbeat = settings.heartbeat_timeout_seconds
-        return await workflow.execute_activity(
-            activity_fn,
+        return await workflow.execute_activity_method(
+            AsyncActivity.run,
             input,
             start_to_close_timeout=timedelta(seconds=settings.start_to_close_seconds),
             heartbeat_timeout=timedelta(seconds=heartbeat) if heartbeat else None,
