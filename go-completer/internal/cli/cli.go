@@ -90,6 +90,9 @@ func (r *runner) execute(args []string) error {
 	if len(args) > 0 && args[0] == verbServe {
 		return r.serve(args[1:])
 	}
+	if len(args) > 0 && args[0] == verbLink {
+		return r.link(args[1:])
+	}
 	cmd, err := parseArgs(args)
 	if err != nil {
 		return err

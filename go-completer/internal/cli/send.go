@@ -191,11 +191,28 @@ func (j *job) explainRefusal(ctx context.Context, svc activityService, server re
 	if found.Closing.Repeats(asked) {
 		return sent{message: lines.AlreadyDone(j.desc, found.Closing), already: true}, nil
 	}
+	return sent{}, refusal(found, target, j.desc, server)
+}
+
+// refusal is the line of a request refused because its Activity is not
+// pending any more: what its history found closed it.
+func refusal(found history.Finding, target history.Target, desc string, server request) *lines.Failure {
 	reason, ok := lines.ClosedReason(found, target.Attempt, server.namespace)
 	if !ok {
-		return sent{}, lines.HistoryDoesNotSay(j.desc)
+		return lines.HistoryDoesNotSay(desc)
 	}
-	return sent{}, lines.NotPendingBecause(j.desc, reason)
+	return lines.NotPendingBecause(desc, reason)
+}
+
+// explainNotPending reads the history of an Activity that is not pending any
+// more, and says what closed it; a request that repeats it is not looked for
+// (a signed link is never already done). ctx bounds the read.
+func explainNotPending(ctx context.Context, svc history.Service, target history.Target, desc string, server request) *lines.Failure {
+	found, err := history.Read(ctx, svc, target)
+	if err != nil {
+		return lines.HistoryUnreadable(desc, historyError(err, ctx.Err(), server))
+	}
+	return refusal(found, target, desc, server)
 }
 
 // historyError is why a history could not be read: the server's words, or

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/links"
 	"github.com/async-completion/go-completer/internal/page"
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/serve"
@@ -58,6 +59,7 @@ type serveCommand struct {
 	authTokenFile optionalText
 	tlsCert       optionalText
 	tlsKey        optionalText
+	linkKeyFile   optionalText
 }
 
 // parseServeArgs reads serve's arguments (after the verb), checked in the
@@ -72,6 +74,7 @@ func parseServeArgs(args []string) (*serveCommand, error) {
 	fs.Var(&c.authTokenFile, "auth-token-file", "the credentials callers must send")
 	fs.Var(&c.tlsCert, "tls-cert", "serve HTTPS with this PEM certificate chain")
 	fs.Var(&c.tlsKey, "tls-key", "the PEM key of --tls-cert")
+	fs.Var(&c.linkKeyFile, "link-key-file", "answer the signed links made with this key file")
 	c.conn.connectionOptions(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -117,6 +120,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	if err != nil {
 		return err
 	}
+	var linkKeys links.Keys
+	if cmd.linkKeyFile.set {
+		var warning string
+		if linkKeys, warning, err = links.ReadKeys(cmd.linkKeyFile.value); err != nil {
+			return err
+		}
+		if warning != "" {
+			_, _ = fmt.Fprintln(stderr, warning)
+		}
+	}
 	options, err := temporalconn.Options(cmd.conn.connectionFlags())
 	if err != nil {
 		return err
@@ -142,6 +155,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 			tls:         temporalconn.TLS(options),
 		},
 		rpcTimeout: cmd.conn.rpcTimeout,
+		linkKeys:   linkKeys,
+		now:        time.Now,
 	}
 	handler := serve.New(serve.Config{
 		Listen:      listen,
@@ -149,6 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 		URL:         url,
 		Credentials: credentials,
 		Page:        page.HTML,
+		Links:       cmd.linkKeyFile.set,
 		Log:         stderr,
 	}, backend)
 	server := serve.NewServer(handler, tlsConfig)
@@ -235,6 +251,10 @@ type serveBackend struct {
 	rpcTimeout time.Duration
 	// connected is whether the client has reached the Temporal server once.
 	connected atomic.Bool
+	// linkKeys verify the signed links of /a/LINK (--link-key-file).
+	linkKeys links.Keys
+	// now is the clock that links expire by.
+	now func() time.Time
 }
 
 // Act checks one job as a --batch line of its verb is checked, and sends it,

@@ -227,7 +227,7 @@ func TestServeThroughTheCommandLine(t *testing.T) {
 		t.Errorf("serve --bogus = %d %q %q", code, stdout, stderr)
 	}
 	code, _, stderr = h.run(t, "serv")
-	if code != 2 || stderr != "error: unknown command \"serv\": use complete, fail, heartbeat, cancel, inspect, list or serve (see --help)\n" {
+	if code != 2 || stderr != "error: unknown command \"serv\": use complete, fail, heartbeat, cancel, inspect, list, serve or link (see --help)\n" {
 		t.Errorf("serv = %d %q", code, stderr)
 	}
 	code, stdout, _ = h.run(t, "--help")

@@ -11,6 +11,7 @@ const helpOverview = `Usage:
   go-completer complete|fail --batch FILE|- [OPTIONS]   (many Activities, one per line)
   go-completer list [--workflow-id ID | --query QUERY] [--json] [OPTIONS]
   go-completer serve [--listen HOST:PORT] [--auth-token-file FILE] [OPTIONS]
+  go-completer link --workflow-id ID --activity-id ID --action approve|reject --base-url URL --link-key-file FILE
 
 Finishes an Activity that the Worker left to complete asynchronously.
 
@@ -22,6 +23,7 @@ Commands:
   inspect     decode --tasktoken HEX offline and print it as JSON
   list        show the Activities that wait to be finished
   serve       serve these commands over HTTP, with an approval page (serve --help)
+  link        print a signed link that approves or rejects an Activity through serve (link --help)
 
 `
 
@@ -124,3 +126,42 @@ func Help(verb string, bare bool) string {
 	}
 	return "Usage:\n  go-completer " + verb + " TARGET [OPTIONS]\n\n" + helpTarget + "Options:\n" + options + "\n" + helpWho + batch + helpConnection
 }
+
+// HelpLink is link's --help.
+const HelpLink = `Usage:
+  go-completer link --workflow-id ID --activity-id ID [--run-id ID] --action approve|reject
+                    [--result TEXT | --reason TEXT] [--for NAME] [--expires DURATION | --expires-at TIME]
+                    --base-url URL --link-key-file FILE [OPTIONS]
+
+Prints one URL, BASE/a/LINK, that a person can click in an email or a chat
+message: serve, started with the same --link-key-file, shows what the link will
+do on GET and does it on POST (the button on that page). The link names one
+action on the current attempt of one Activity of one Workflow run (found with
+describe), who it is for and when it expires, signed with HMAC-SHA-256: no task
+token is in it. Once that attempt is closed or retried, the link is void.
+
+Options:
+  --workflow-id ID        the Activity's Workflow (needs --activity-id)
+  --activity-id ID        the Activity (needs --workflow-id)
+  --run-id ID             the run (default: the current one)
+  --action approve|reject approve completes with --result TEXT (default: empty text);
+                          reject fails, non-retryable, with --reason TEXT (required)
+  --result TEXT           approve: the result (at most 500 bytes)
+  --reason TEXT           reject: the reason (at most 500 bytes)
+  --for NAME              who the link is for, recorded as "NAME (link)": 1 to 64 of
+                          A-Z a-z 0-9 . _ @ - (default: link)
+  --expires DURATION      how long the link works: 90m, 72h, 7d, at most 365d (default 72h)
+  --expires-at TIME       an absolute expiry instead, RFC 3339 (2026-12-06T09:00:00Z)
+  --base-url URL          where serve is reached: http:// or https://, a host, maybe a path
+  --link-key-file FILE    the signing key: its first line, at least 32 bytes (openssl rand
+                          -hex 32 > FILE); a second line, the previous key, only verifies
+
+Connection (default: Temporal's environment configuration, TEMPORAL_ADDRESS etc.):
+  --address HOST:PORT     the Temporal server (default localhost:7233)
+  --namespace NS          the namespace (default "default")
+  --rpc-timeout DURATION  bound on connecting plus the describe: 500ms, 10s, 1m, 1.5s
+                          or a number of seconds (default 10s)
+
+Exit codes: 0 printed, 1 other failure, 2 usage, 3 the Activity is not pending (the
+line says what closed it) or the server refused, 4 server unreachable or too slow.
+`

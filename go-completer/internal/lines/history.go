@@ -63,7 +63,7 @@ func ClosedReason(f history.Finding, attempt int32, namespace string) (string, b
 	case f.WorkflowClosed != nil:
 		return fmt.Sprintf("its Workflow was %s at %s", workflowStatus(f.WorkflowClosed.Status), eventTime(f.WorkflowClosed.Time)), true
 	case attempt != 0 && f.PendingAttempt > attempt:
-		return fmt.Sprintf("attempt %d was retried: attempt %d is pending now; its token is in the Worker's log", attempt, f.PendingAttempt), true
+		return RetriedAndPending(int64(attempt), int64(f.PendingAttempt)), true
 	}
 	return "", false
 }

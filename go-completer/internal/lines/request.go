@@ -5,7 +5,7 @@ import "fmt"
 // DescribeAttempt names the Activity of a task token; DescribeIDs one given by
 // its IDs. Every success and refusal line names the Activity this way: plain
 // quotes around the raw text, no escaping.
-func DescribeAttempt(activityID, workflowID string, attempt int32) string {
+func DescribeAttempt(activityID, workflowID string, attempt int64) string {
 	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\" (attempt %d)", activityID, workflowID, attempt)
 }
 

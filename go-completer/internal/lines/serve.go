@@ -140,13 +140,14 @@ func CannotListen(hostPort, reason string) *Failure {
 // HelpServe is serve's --help.
 const HelpServe = `Usage:
   go-completer serve [--listen HOST:PORT] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]
-                     [--address HOST:PORT] [--namespace NS] [--rpc-timeout DURATION]
+                     [--link-key-file FILE] [--address HOST:PORT] [--namespace NS] [--rpc-timeout DURATION]
 
 Serves the completer over HTTP (docs/completer-http.md): POST /v1/complete,
 /v1/fail, /v1/heartbeat and /v1/cancel take one --batch JSON job and answer its
 outcome; GET /v1/pending lists what waits, as list --json; GET /v1/identity
 says who an action records as having acted; GET /healthz; GET /
-is the approval page. It prints "Serving on URL" once listening, and stops on
+is the approval page; with --link-key-file, /a/LINK answers the signed links of
+link (GET shows what a link will do, POST does it). It prints "Serving on URL" once listening, and stops on
 SIGTERM or SIGINT after the requests in flight.
 
 Options:
@@ -157,6 +158,7 @@ Options:
                           unless HOST is a loopback address
   --tls-cert FILE         serve HTTPS with this PEM certificate chain (with --tls-key)
   --tls-key FILE          the PEM key of --tls-cert
+  --link-key-file FILE    answer the signed links that link makes with this key file
 
 Connection (default: Temporal's environment configuration, TEMPORAL_ADDRESS etc.):
   --address HOST:PORT     the Temporal server (default localhost:7233)

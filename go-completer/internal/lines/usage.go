@@ -12,7 +12,7 @@ func NoActivity() *Failure {
 
 // UnknownCommand: a first argument that is no verb.
 func UnknownCommand(arg string) *Failure {
-	return usage(fmt.Sprintf("unknown command \"%s\": use complete, fail, heartbeat, cancel, inspect, list or serve (see --help)", Shorten(arg)))
+	return usage(fmt.Sprintf("unknown command \"%s\": use complete, fail, heartbeat, cancel, inspect, list, serve or link (see --help)", Shorten(arg)))
 }
 
 // UnknownOption: an option that no verb takes, or that this verb does not

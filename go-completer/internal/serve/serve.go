@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/page"
 )
 
 // MaxBodyBytes is the largest request body: four times the server's blob
@@ -86,6 +87,44 @@ type Backend interface {
 	// Identity is the identity an action sent now would record: the
 	// credential's NAME, or without one the name given (nil for none).
 	Identity(credential string, name *string) Outcome
+	// Link checks a signed link and says what it names (act false), or does
+	// what it names (act true).
+	Link(ctx context.Context, link string, act bool) LinkAnswer
+}
+
+// LinkAnswer is what a link route answers: one page of link.html.
+type LinkAnswer struct {
+	Kind LinkKind
+	Page page.LinkPage
+}
+
+// LinkKind is which page a link route answers, and so its status.
+type LinkKind int
+
+// The link pages of docs/completer-http.md.
+const (
+	// LinkShown: the confirmation, a GET of a link that can no longer act,
+	// or the outcome of a POST that acted.
+	LinkShown LinkKind = iota
+	// LinkInvalid: the link does not parse, or does not verify.
+	LinkInvalid
+	// LinkExpired: past its expiry.
+	LinkExpired
+	// LinkRefused: not pending at the link's attempt, or another namespace.
+	LinkRefused
+	// LinkUnreachable: Temporal did not answer.
+	LinkUnreachable
+	// LinkFailed: anything else.
+	LinkFailed
+)
+
+var linkStatuses = map[LinkKind]int{
+	LinkShown:       http.StatusOK,
+	LinkInvalid:     http.StatusForbidden,
+	LinkExpired:     http.StatusGone,
+	LinkRefused:     http.StatusConflict,
+	LinkUnreachable: http.StatusServiceUnavailable,
+	LinkFailed:      http.StatusInternalServerError,
 }
 
 // Config is what the handler needs to know of the listener.
@@ -100,6 +139,9 @@ type Config struct {
 	Credentials *Credentials
 	// Page is the approval page, served at GET /.
 	Page []byte
+	// Links is whether /a/LINK answers signed links (serve
+	// --link-key-file).
+	Links bool
 	// Log receives one line per request.
 	Log io.Writer
 }
@@ -143,6 +185,17 @@ func New(config Config, backend Backend) http.Handler {
 	h.mux.Handle("/v1/identity", h.notAllowed("/v1/identity", "GET, HEAD"))
 	h.mux.Handle("GET /healthz", h.guarded("/healthz", false, h.healthz))
 	h.mux.Handle("/healthz", h.notAllowed("/healthz", "GET, HEAD"))
+	if config.Links {
+		// A link's signature is its credential: no bearer credential here,
+		// on any listener.
+		h.mux.HandleFunc("GET "+linkRoute, h.link(false))
+		h.mux.HandleFunc("POST "+linkRoute, h.link(true))
+		h.mux.HandleFunc(linkRoute, func(w http.ResponseWriter, r *http.Request) {
+			w.(*exchange).route = loggedLink(r)
+			w.Header().Set("Allow", linkMethods)
+			answer(w, http.StatusMethodNotAllowed, lines.OutcomeMethodNotAllowed, lines.ExitUsage, lines.MethodNotAllowed(r.Method, linkMethods))
+		})
+	}
 	h.mux.Handle("GET /{$}", h.guarded("/", false, h.servePage))
 	h.mux.Handle("/{$}", h.notAllowed("/", "GET, HEAD"))
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -346,14 +399,52 @@ func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
 	answerOutcome(w, h.backend.Health(r.Context()))
 }
 
+// linkRoute is the route of signed links, and linkMethods its methods.
+const (
+	linkRoute   = "/a/{link}"
+	linkMethods = "GET, HEAD, POST"
+)
+
+// loggedLink is how the request line names a link's route: a link is a
+// credential, so only its start, cut short as an echoed argument is.
+func loggedLink(r *http.Request) string {
+	return "/a/" + lines.Shorten(r.PathValue("link"))
+}
+
+// link serves GET, HEAD (act false) and POST (act true) /a/LINK: a page for
+// a person. GET and HEAD never act, so that the scanners of mail and chat
+// that open every link do nothing; POST, the page's button, acts. Any body
+// is ignored.
+func (h *handler) link(act bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		x := w.(*exchange)
+		x.route = loggedLink(r)
+		if h.allowedHosts != nil && !h.hostAllowed(r.Host) {
+			answer(w, http.StatusForbidden, lines.OutcomeForbidden, lines.ExitUsage, lines.HostNotListener(h.url))
+			return
+		}
+		// Bounded by --rpc-timeout, not by the person's connection, as a job.
+		answered := h.backend.Link(context.WithoutCancel(r.Context()), r.PathValue("link"), act)
+		status := linkStatuses[answered.Kind]
+		x.status = status
+		htmlPage(w, status, page.Link(answered.Page))
+	}
+}
+
+// htmlPage writes a page that no other site may frame, to trick a click on
+// its buttons.
+func htmlPage(w http.ResponseWriter, status int, body []byte) {
+	header := w.Header()
+	header["X-Frame-Options"] = []string{"DENY"}
+	header["Content-Security-Policy"] = []string{"frame-ancestors 'none'"}
+	writeBody(w, status, contentTypeHTML, body)
+}
+
 // servePage serves GET /: the approval page, the same bytes always. No other
 // site may frame it, to trick a click on its buttons.
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	w.(*exchange).status = http.StatusOK
-	header := w.Header()
-	header["X-Frame-Options"] = []string{"DENY"}
-	header["Content-Security-Policy"] = []string{"frame-ancestors 'none'"}
-	writeBody(w, http.StatusOK, contentTypeHTML, h.page)
+	htmlPage(w, http.StatusOK, h.page)
 }
 
 // Status is the HTTP status of an outcome: 200 done (and a heartbeat that

@@ -19,12 +19,14 @@ import (
 	"time"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/page"
 )
 
 // fakeBackend answers every route with what the test says, and records what
 // it was asked.
 type fakeBackend struct {
 	act     func(verb, job string) Outcome
+	link    func(link string, act bool) LinkAnswer
 	pending func(scope Scope) ([]byte, *Outcome)
 	health  Outcome
 
@@ -32,6 +34,7 @@ type fakeBackend struct {
 	jobs     []string
 	requests []Request
 	scopes   []Scope
+	links    []string
 }
 
 func (f *fakeBackend) Act(ctx context.Context, req Request) Outcome {
@@ -70,10 +73,20 @@ func (f *fakeBackend) Identity(credential string, name *string) Outcome {
 	return Outcome{Code: lines.ExitOK, Message: credential + "/" + given}
 }
 
+func (f *fakeBackend) Link(ctx context.Context, link string, act bool) LinkAnswer {
+	f.mu.Lock()
+	f.links = append(f.links, fmt.Sprintf("%s %v", link, act))
+	f.mu.Unlock()
+	if f.link != nil {
+		return f.link(link, act)
+	}
+	return LinkAnswer{Kind: LinkShown, Page: page.LinkPage{Title: "shown", Message: link}}
+}
+
 func (f *fakeBackend) calls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.jobs) + len(f.scopes)
+	return len(f.jobs) + len(f.scopes) + len(f.links)
 }
 
 const (
@@ -93,6 +106,10 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, withCredentials bool, listen string) *fixture {
+	return newLinkFixture(t, withCredentials, listen, false)
+}
+
+func newLinkFixture(t *testing.T, withCredentials bool, listen string, withLinks bool) *fixture {
 	t.Helper()
 	l, err := ParseListen(listen)
 	if err != nil {
@@ -103,7 +120,7 @@ func newFixture(t *testing.T, withCredentials bool, listen string) *fixture {
 		creds = testCredentials(t)
 	}
 	f := &fixture{backend: &fakeBackend{}, log: &bytes.Buffer{}}
-	f.handler = New(Config{Listen: l, Port: testPort, URL: l.URL(false, testPort), Credentials: creds, Page: []byte(testPage), Log: f.log}, f.backend)
+	f.handler = New(Config{Listen: l, Port: testPort, URL: l.URL(false, testPort), Credentials: creds, Page: []byte(testPage), Links: withLinks, Log: f.log}, f.backend)
 	return f
 }
 
@@ -813,5 +830,59 @@ func TestIdentityIsAGetRouteThatNeedsTheCredential(t *testing.T) {
 	wantAnswer(t, open.do("GET", "/v1/identity?name=", ""), 200, "application/json", answerBody("ok", 0, "/"))
 	if open.backend.calls() != 0 {
 		t.Errorf("%d calls", open.backend.calls())
+	}
+}
+
+func TestLinkRoutesAnswerPagesWithTheirStatus(t *testing.T) {
+	const link = "WzEsIm5zIl0.c2ln"
+	for kind, status := range map[LinkKind]int{LinkShown: 200, LinkInvalid: 403, LinkExpired: 410, LinkRefused: 409, LinkUnreachable: 503, LinkFailed: 500} {
+		// A credentialed listener: the link is the credential.
+		f := newLinkFixture(t, true, "127.0.0.1:0", true)
+		f.backend.link = func(got string, act bool) LinkAnswer {
+			return LinkAnswer{Kind: kind, Page: page.LinkPage{Title: "T <&>", Message: got + fmt.Sprint(act), Form: "<form>"}}
+		}
+		for _, tt := range []struct {
+			method string
+			act    bool
+		}{{"GET", false}, {"HEAD", false}, {"POST", true}} {
+			w := f.do(tt.method, "/a/"+link, "reason=ignored", "Content-Type: application/x-www-form-urlencoded")
+			want := string(page.Link(page.LinkPage{Title: "T <&>", Message: link + fmt.Sprint(tt.act), Form: "<form>"}))
+			if tt.method == "HEAD" {
+				// The recorder keeps what net/http's server drops for HEAD.
+				want = w.Body.String()
+			}
+			if w.Code != status || w.Header().Get("Content-Type") != "text/html; charset=utf-8" || w.Body.String() != want ||
+				w.Header().Get("X-Frame-Options") != "DENY" || w.Header().Get("Content-Security-Policy") != "frame-ancestors 'none'" {
+				t.Errorf("%v %s = %d %v\n%s", kind, tt.method, w.Code, w.Header(), w.Body.String())
+			}
+		}
+		if strings.Join(f.backend.links, ",") != link+" false,"+link+" false,"+link+" true" {
+			t.Errorf("links %q", f.backend.links)
+		}
+	}
+}
+
+func TestLinkRoutesOnlyWithALinkKeyFile(t *testing.T) {
+	f := newLinkFixture(t, false, "127.0.0.1:0", false)
+	wantAnswer(t, f.do("GET", "/a/WzEs.c2ln", ""), 404, "application/json", answerBody(lines.OutcomeNotFound, 2, lines.NoSuchRoute))
+	f = newLinkFixture(t, false, "127.0.0.1:0", true)
+	for _, target := range []string{"/a/", "/a/x/y", "/a"} {
+		wantAnswer(t, f.do("GET", target, ""), 404, "application/json", answerBody(lines.OutcomeNotFound, 2, lines.NoSuchRoute))
+	}
+	w := f.do("PUT", "/a/WzEs.c2ln", "")
+	wantAnswer(t, w, 405, "application/json", answerBody(lines.OutcomeMethodNotAllowed, 2, "PUT is not allowed here: use GET, HEAD, POST"))
+	if w.Header().Get("Allow") != "GET, HEAD, POST" {
+		t.Errorf("Allow %q", w.Header().Get("Allow"))
+	}
+	// The Host is checked, as on every route of a loopback listener.
+	wantAnswer(t, f.do("GET", "/a/WzEs.c2ln", "", "Host: evil.example:8080"), 403, "application/json",
+		answerBody(lines.OutcomeForbidden, 2, lines.HostNotListener("http://127.0.0.1:8080")))
+	if f.backend.calls() != 0 {
+		t.Errorf("%d calls", f.backend.calls())
+	}
+	// The request line names the link by its start only: it is a credential.
+	f.do("GET", "/a/WzEsImRlZmF1bHQiXQ.c2lnbmF0dXJl", "")
+	if got := f.log.String(); !strings.Contains(got, "serve: GET /a/WzEsImRl… 200 - ") || strings.Contains(got, "c2lnbmF0dXJl") {
+		t.Errorf("log:\n%s", got)
 	}
 }

@@ -59,7 +59,7 @@ type Token struct {
 // Describe names the Activity the token is for, the way every success and
 // refusal line of the completer does.
 func (t *Token) Describe() string {
-	return lines.DescribeAttempt(t.Task.GetActivityId(), t.Task.GetWorkflowId(), t.Task.GetAttempt())
+	return lines.DescribeAttempt(t.Task.GetActivityId(), t.Task.GetWorkflowId(), int64(t.Task.GetAttempt()))
 }
 
 // Clean trims white space and one leading 0x or 0X: the forms a token takes when

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/async-completion/go-completer/internal/history"
+	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/links"
+	"github.com/async-completion/go-completer/internal/page"
+	"github.com/async-completion/go-completer/internal/serve"
+)
+
+// Link answers GET, HEAD (act false) and POST (act true) /a/LINK
+// (docs/completer-http.md, "Signed links"): it verifies the link, describes
+// the run, and when the Activity is pending at the link's attempt shows the
+// confirmation, or (POST) completes or fails it by IDs with the run ID,
+// recording `FOR (link) via go-completer serve@HOST`. A link is single use
+// without a table of used links: once its attempt is closed or retried it
+// is void, and never "already done".
+func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.LinkAnswer {
+	link, err := links.Verify(text, b.linkKeys)
+	if err != nil {
+		return serve.LinkAnswer{Kind: serve.LinkInvalid, Page: invalidLinkPage()}
+	}
+	p := linkPage(link)
+	if link.Expired(b.now()) {
+		p.Title, p.Message = lines.TitleExpired, lines.LinkExpired(link.ExpiresAt())
+		return serve.LinkAnswer{Kind: serve.LinkExpired, Page: p}
+	}
+	if link.Namespace != b.server.namespace {
+		p.Title, p.Message = lines.TitleCannotAct, lines.LinkOtherNamespace(link.Namespace, b.server.namespace)
+		return serve.LinkAnswer{Kind: serve.LinkRefused, Page: p}
+	}
+
+	approve := link.Action == links.Approve
+	verb := verbFail
+	if approve {
+		verb = verbComplete
+	}
+	j := &job{
+		cmd: command{verb: verb, workflowID: link.WorkflowID, runID: link.RunID, activityID: link.ActivityID,
+			result: link.Text, reason: link.Text, rpcTimeout: b.rpcTimeout},
+		desc:       lines.DescribeAttempt(link.ActivityID, link.WorkflowID, link.Attempt),
+		workflowID: link.WorkflowID,
+		identity:   lines.Identity(lines.LinkActor(link.For), surfaceServe, hostName(), ""),
+	}
+	server := b.server.about(j)
+	target := history.Target{Namespace: server.namespace, WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)}
+
+	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
+	defer cancel()
+	svc, err := b.service(ctx)
+	if err == nil {
+		err = b.pendingAtAttempt(ctx, svc, link, target, j.desc, server)
+	}
+	if err == nil && !act {
+		p.Title, p.Message, p.Form = lines.ConfirmTitle(approve), lines.Confirm(j.desc, approve), lines.ConfirmForm(approve)
+		return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
+	}
+	if err == nil {
+		err = retrying(ctx, func(ctx context.Context) error {
+			return activityVerbs[verb].send(ctx, svc, j, server.namespace)
+		})
+		if err != nil && notPending(err) {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.rpcTimeout)
+			defer cancel()
+			err = explainNotPending(ctx, svc, target, j.desc, server)
+		} else if err != nil {
+			err = mapRequestError(err, ctx.Err(), server)
+		}
+	}
+	if err != nil {
+		return linkFailed(p, lines.AsFailure(err), act)
+	}
+	p.Title, p.Message = lines.DoneTitle(approve), activityVerbs[verb].succeeded(j)
+	return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
+}
+
+// pendingAtAttempt is nil when the Activity is pending at the link's attempt;
+// else the refusal that says what closed it (a retry, the history).
+func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc activityService, link links.Link, target history.Target, desc string, server request) error {
+	current, err := currentAttempt(ctx, svc, server, link.WorkflowID, link.RunID, link.ActivityID)
+	switch {
+	case err != nil:
+		return err
+	case current.pending && int64(current.attempt) == link.Attempt:
+		return nil
+	case current.pending && int64(current.attempt) > link.Attempt:
+		return lines.NotPendingBecause(desc, lines.RetriedAndPending(link.Attempt, int64(current.attempt)))
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.rpcTimeout)
+	defer cancel()
+	return explainNotPending(ctx, svc, target, desc, server)
+}
+
+// linkFailed is the page of a link that could not act: refused (a GET shows
+// it, 200; a POST is 409), Temporal unreachable, or anything else.
+func linkFailed(p page.LinkPage, failure *lines.Failure, act bool) serve.LinkAnswer {
+	p.Message = failure.Message
+	switch failure.Code {
+	case lines.ExitRefused:
+		p.Title = lines.TitleCannotAct
+		if !act {
+			return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
+		}
+		return serve.LinkAnswer{Kind: serve.LinkRefused, Page: p}
+	case lines.ExitUnreachable:
+		p.Title = lines.TitleUnreachable
+		return serve.LinkAnswer{Kind: serve.LinkUnreachable, Page: p}
+	}
+	p.Title = lines.TitleError
+	return serve.LinkAnswer{Kind: serve.LinkFailed, Page: p}
+}
+
+// linkPage is the page's fields that describe a link.
+func linkPage(link links.Link) page.LinkPage {
+	approve := link.Action == links.Approve
+	return page.LinkPage{
+		WorkflowID: link.WorkflowID,
+		RunID:      link.RunID,
+		ActivityID: link.ActivityID,
+		Attempt:    strconv.FormatInt(link.Attempt, 10),
+		Action:     lines.LinkActionWord(approve),
+		TextLabel:  lines.LinkTextLabel(approve),
+		Text:       link.Text,
+		For:        link.For,
+		Expires:    link.ExpiresAt(),
+	}
+}
+
+// invalidLinkPage is the one page of every bad link: nothing in it hints at
+// which part was wrong.
+func invalidLinkPage() page.LinkPage {
+	return page.LinkPage{
+		Title: lines.TitleBadLink, Message: lines.BadLink,
+		WorkflowID: "-", RunID: "-", ActivityID: "-", Attempt: "-", Action: "-", TextLabel: "-", Text: "-", For: "-", Expires: "-",
+	}
+}
