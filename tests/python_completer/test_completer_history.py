@@ -636,3 +636,10 @@ def test_a_reader_by_token_follows_its_scheduled_event_only() -> None:
     reader = Reader(target_from_ids("wf", "1", None))
     reader.see(scheduled(3, activity_id="1"))
     assert reader.seen.scheduled
+
+
+def test_a_history_read_past_its_deadline_says_no_answer(temporal: FakeTemporal) -> None:
+    temporal.request_error = GONE
+    temporal.history_error = RPCError("deadline", RPCStatusCode.DEADLINE_EXCEEDED, b"")
+    reason = f"{GENERIC} (its history could not be read: no answer within 10s)"
+    refused(["complete", *TOKEN], REAL_DESC, reason)

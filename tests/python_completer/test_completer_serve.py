@@ -1102,3 +1102,32 @@ def test_the_page_cannot_be_framed(served: Served) -> None:
         assert page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
     health = served.request("GET", "/healthz")
     assert "X-Frame-Options" not in health.headers
+
+
+def test_identity_says_what_an_action_would_record(fake: FakeClient, served: Served) -> None:
+    anonymous = f"anonymous (unauthenticated) via python-completer serve@{HOST}"
+    assert served.request("GET", "/v1/identity").body == body_of("ok", 0, anonymous)
+    reply = served.request("GET", "/v1/identity?name=Ada%20Lovelace&name=other")
+    ada = f"Ada Lovelace (unauthenticated) via python-completer serve@{HOST}"
+    assert (reply.status, reply.body) == (200, body_of("ok", 0, ada))
+    bad = body_of("malformed", 2, words.BAD_NAME_PARAMETER)
+    for query in ("name=", "name=a%07b", "name=" + "x" * 129):
+        reply = served.request("GET", "/v1/identity?" + query)
+        assert (reply.status, reply.body) == (400, bad), query
+    reply = served.request("POST", "/v1/identity")
+    assert (reply.status, reply.headers["Allow"]) == (405, "GET, HEAD")
+    assert fake.calls == []
+
+
+def test_identity_with_credentials_is_the_credentials_name(
+    fake: FakeClient, tmp_path: Path
+) -> None:
+    credentials = credentials_from(tmp_path, f"ops-team {SECRET}\n".encode())
+    with serving(fake, credentials=credentials) as served:
+        assert served.request("GET", "/v1/identity").status == 401
+        auth = {"Authorization": f"Bearer {SECRET}"}
+        reply = served.request("GET", "/v1/identity?name=mallory", headers=auth)
+        expected = f"ops-team via python-completer serve@{HOST}"
+        assert (reply.status, reply.body) == (200, body_of("ok", 0, expected))
+        reply = served.request("GET", "/v1/identity?name=", headers=auth)
+        assert reply.status == 400

@@ -231,7 +231,8 @@ def retried_perhaps(seen: Seen, target: Target) -> bool:
 
 def unreadable_because(err: BaseException, server: Server) -> str:
     """M of `its history could not be read: M`."""
-    if isinstance(err, TimeoutError):
+    deadline = isinstance(err, RPCError) and err.status == RPCStatusCode.DEADLINE_EXCEEDED
+    if isinstance(err, TimeoutError) or deadline:
         return f"no answer within {server.rpc_timeout_text}"
     if isinstance(err, RPCError):
         return one_line(err.message) or err.status.name

@@ -76,6 +76,7 @@ NO_SUCH_ROUTE = "no such route: see docs/completer-http.md"
 BODY_NOT_JSON = "the body must be JSON: send Content-Type: application/json"
 
 
+BAD_NAME_PARAMETER = "the name must be 1 to 128 characters without control characters"
 KEY_HEADER_BAD = (
     "the Idempotency-Key header must be 1 to 128 printable ASCII characters without spaces"
 )

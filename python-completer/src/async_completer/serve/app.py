@@ -30,7 +30,13 @@ from async_completer.errors import (
     ServerUnreachable,
     UsageFailure,
 )
-from async_completer.identity import SERVE, recorded, unauthenticated, valid_key
+from async_completer.identity import (
+    SERVE,
+    recorded,
+    unauthenticated,
+    valid_identity,
+    valid_key,
+)
 from async_completer.jobs import Defaults, Job, parse_job_line
 from async_completer.links import ROUTE_PREFIX, LinkKeys
 from async_completer.page import page
@@ -304,14 +310,17 @@ def make_app(client: Client, settings: Settings) -> web.Application:
 
         return handle
 
-    def who(request: web.Request, job: Job) -> str:
-        """The identity a request is recorded with: its credential's NAME, or on a loopback
-        listener without credentials what the job says, marked unauthenticated."""
+    def actor_of(request: web.Request, named: str | None) -> str:
+        """Who a request acts as: its credential's NAME, or on a loopback listener without
+        credentials the name it gives itself, marked unauthenticated."""
         if settings.credentials is not None:
-            actor = request[CREDENTIAL]
-        else:
-            actor = unauthenticated(job.identity)
-        return recorded(actor, SERVE, job.idempotency_key)
+            return request[CREDENTIAL]
+        return unauthenticated(named)
+
+    def who(request: web.Request, job: Job) -> str:
+        """The identity a request is recorded with (a body's "identity" counts only
+        without credentials)."""
+        return recorded(actor_of(request, job.identity), SERVE, job.idempotency_key)
 
     async def pending(request: web.Request) -> web.StreamResponse:
         params = query_params(request.rel_url.raw_query_string)
@@ -333,6 +342,14 @@ def make_app(client: Client, settings: Settings) -> web.Application:
         )
         response[OUTCOME] = lines.outcome_of(0)
         return response
+
+    async def identity(request: web.Request) -> web.StreamResponse:
+        """What an action sent now would record as its identity (without a key): for the
+        page to show before a person acts."""
+        name = query_params(request.rel_url.raw_query_string).get("name")
+        if name is not None and not valid_identity(name):
+            return failed(UsageFailure(lines.BAD_NAME_PARAMETER))
+        return succeeded(recorded(actor_of(request, name), SERVE))
 
     async def healthz(request: web.Request) -> web.StreamResponse:
         try:
@@ -361,6 +378,7 @@ def make_app(client: Client, settings: Settings) -> web.Application:
     for verb in VERBS:
         app.router.add_post(f"/v1/{verb}", act(verb))
     app.router.add_get("/v1/pending", pending)
+    app.router.add_get("/v1/identity", identity)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/", approval_page)
     if settings.link_keys is not None:
