@@ -24,14 +24,17 @@ from typing import Any, TypeVar
 from temporalio.client import Client
 
 from bench import report
+from bench.already import measure_already
+from bench.listing import ListPhase, measure_list
 from bench.measure import SDK, Bench, measure_bulk, measure_one_completion, measure_pending
 from bench.procs import BenchWorker, TokenLog, machine_facts
 from bench.report import Run
+from bench.serving import CLIENTS, ServePhase, measure_serve
 from tests.harness import ROOT, DevServer
 
 T = TypeVar("T")
 RESULTS = ROOT / "bench" / "results"
-PHASES = ("one", "bulk", "pending")
+PHASES = ("one", "bulk", "list", "serve", "already", "pending")
 COMPLETERS = {
     "go-completer": ROOT / "bin" / "go-completer",
     "python-completer": ROOT / ".venv" / "bin" / "python-completer",
@@ -139,6 +142,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="P,P",
         help=f"which measurements to take, of {','.join(PHASES)}",
     )
+    parser.add_argument(
+        "--list-pending",
+        type=int,
+        default=None,
+        metavar="N",
+        help="list: pending Activities listed (default: the largest --pending level)",
+    )
+    parser.add_argument(
+        "--serve-sizes",
+        type=numbers,
+        default=None,
+        metavar="N,N",
+        help="serve: Activities per run, serve and --batch of each language in the order "
+        "A B B A (default: the --sizes)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where reports go")
     parser.add_argument(
         "--keep-logs",
@@ -157,6 +175,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     labels = [label for label, _ in args.extra]
     if len(set(labels)) != len(labels) or set(labels) & {"sdk", *COMPLETERS}:
         parser.error("each --completer needs a label of its own, not sdk or a completer's name")
+    if args.list_pending is None:
+        args.list_pending = max(args.pending, default=0)
+    if args.serve_sizes is None:
+        args.serve_sizes = args.sizes
     known = ["sdk", *COMPLETERS, *labels]
     if args.bulk_programs is None:
         args.bulk_programs = known
@@ -211,6 +233,23 @@ async def measure(
             f"{args.rounds} round(s)",
             measure_bulk(bench, args.sizes, args.concurrency, args.rounds, programs, run.bulk),
         )
+    if "list" in args.phases and args.list_pending:
+        run.listing = ListPhase(args.list_pending, args.concurrency[0])
+        await phase(
+            f"list, {args.list_pending} pending, concurrency {args.concurrency[0]}",
+            measure_list(bench, args.list_pending, args.concurrency[0], run.listing),
+        )
+    if "serve" in args.phases and args.serve_sizes:
+        run.serve = ServePhase(CLIENTS)
+        await phase(
+            f"serve, N = {settings['serve_sizes']}, {CLIENTS} HTTP clients",
+            measure_serve(bench, args.serve_sizes, run.serve),
+        )
+    if "already" in args.phases:
+        await phase(
+            f"already done, {args.runs} runs per channel",
+            measure_already(bench, args.runs, run.already),
+        )
     # Pending scale last: its Activities stay pending until the server goes away.
     if "pending" in args.phases and args.pending:
         await phase(
@@ -262,6 +301,8 @@ def main(argv: list[str] | None = None) -> None:
         "sample_seconds": args.sample_seconds,
         "concurrency": ",".join(map(str, args.concurrency)),
         "rounds": args.rounds,
+        "list_pending": args.list_pending,
+        "serve_sizes": ",".join(map(str, args.serve_sizes)),
         "bulk_programs": ",".join(args.bulk_programs),
         "go_completer": str(args.go_completer),
         "python_completer": str(args.python_completer),

@@ -7,10 +7,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.measure import SDK, BulkRun, OneCompletion, PendingLevel, percentile
 from bench.prepare import START_CONCURRENCY, Preparation
+
+if TYPE_CHECKING:
+    from bench.already import AlreadyTimings
+    from bench.listing import ListPhase
+    from bench.serving import ServePhase
 
 # The issue's targets. Missing one never fails the run: the report says so.
 GO_P50_MS = 100.0
@@ -34,6 +39,10 @@ class Run:
     bulk: list[BulkRun]
     pending: list[PendingLevel]
     errors: list[str]
+    # The phases of issues 9, 10 and 12 (bench/listing.py, serving.py, already.py).
+    listing: ListPhase | None = None
+    serve: ServePhase | None = None
+    already: list[AlreadyTimings] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +107,11 @@ def targets(run: Run) -> list[Target]:
                     None if ratio is None else ratio >= share,
                 )
             )
+    from bench import listing, serving
+
+    for phase, module in ((run.listing, listing), (run.serve, serving)):
+        if phase is not None:
+            found += [Target(*t) for t in module.targets(phase)]
     if run.pending:
         top = max(run.pending, key=lambda level: level.pending)
         window = f"{top.seconds[-1]:.0f} s" if top.seconds else "the window"
@@ -394,6 +408,14 @@ def markdown(run: Run, chart: str | None) -> str:
                 "rrrrrr",
             ),
         ]
+    from bench import already, listing, serving
+
+    if run.listing is not None:
+        lines += listing.markdown(run.listing)
+    if run.serve is not None:
+        lines += serving.markdown(run.serve)
+    if run.already:
+        lines += already.markdown(run.already)
     if run.errors:
         lines += ["", "## Not measured", "", *(f"- {e}" for e in run.errors)]
     if chart:

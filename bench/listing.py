@@ -1,0 +1,208 @@
+"""list (issue 9): N pending Activities listed by `COMPLETER list --json --query Q` of each
+language, against an in-process SDK loop doing the same visibility pages + describes at the
+same concurrency (the ceiling)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from dataclasses import dataclass, field
+
+from bench.measure import Bench, MeasureError, complete_leftovers, failure, percentile, run_process
+from bench.prepare import prepare
+
+SDK_LIST = "in-process SDK list"
+PROGRAMS = (SDK_LIST, "go-completer", "python-completer")
+OF_CEILING = 0.80
+PYTHON_OF_GO = 0.80
+PAGE_SIZE = 1000  # the completers' default --page-size
+
+
+@dataclass
+class ListRun:
+    program: str
+    order: int  # its place in the A B C C B A sequence
+    load_average: float | None = None
+    wall_seconds: float | None = None
+    rows: int = 0
+    rows_per_second: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class ListPhase:
+    pending: int
+    concurrency: int
+    query: str = ""
+    preparation_seconds: float = 0.0
+    runs: list[ListRun] = field(default_factory=list)
+
+
+async def sdk_list(bench: Bench, query: str, concurrency: int) -> int:
+    """The ceiling: visibility pages on the connected client, a describe of each Workflow as
+    its page arrives, at most `concurrency` in flight; counts the pending Activities."""
+    limit = asyncio.Semaphore(concurrency)
+    rows = 0
+
+    async def describe(workflow_id: str, run_id: str | None) -> None:
+        nonlocal rows
+        try:
+            handle = bench.client.get_workflow_handle(workflow_id, run_id=run_id)
+            description = await handle.describe()
+            rows += len(description.raw_description.pending_activities)
+        finally:
+            limit.release()
+
+    tasks = []
+    async for execution in bench.client.list_workflows(query, page_size=PAGE_SIZE):
+        await limit.acquire()
+        tasks.append(asyncio.create_task(describe(execution.id, execution.run_id)))
+    await asyncio.gather(*tasks)
+    return rows
+
+
+async def cli_list(bench: Bench, program: str, query: str, concurrency: int) -> int:
+    argv = [str(bench.completers[program]), "list", "--json", "--query", query]
+    argv += ["--concurrency", str(concurrency), "--address", bench.address]
+    code, out, err, _ = await run_process(argv, bench.address)
+    if code != 0:
+        raise failure(argv, code, err)
+    rows = 0
+    for line in out.splitlines():
+        try:
+            rows += "activity_id" in json.loads(line)
+        except (ValueError, TypeError):
+            raise MeasureError(
+                f"{program} list printed a line that is not JSON: {line!r}"
+            ) from None
+    return rows
+
+
+async def measure_list(bench: Bench, count: int, concurrency: int, phase: ListPhase) -> None:
+    prefix = bench.prefix("list")
+    phase.query = f'WorkflowId STARTS_WITH "{prefix}-" AND ExecutionStatus = "Running"'
+    pending, preparation = await prepare(bench.client, bench.tokens, prefix, count)
+    phase.preparation_seconds = preparation.ready_seconds
+    try:
+        # Visibility lags the starts: wait until it holds every one of them.
+        deadline = time.monotonic() + 60 + count / 50
+        while (await bench.client.count_workflows(phase.query)).count < count:
+            if time.monotonic() > deadline:
+                raise MeasureError(f"visibility did not show the {count} Workflows in time")
+            await asyncio.sleep(0.5)
+        order = [*PROGRAMS, *PROGRAMS[::-1]]
+        for i, program in enumerate(order, 1):
+            run = ListRun(program, i)
+            run.load_average = os.getloadavg()[0]
+            began = time.perf_counter()
+            try:
+                if program == SDK_LIST:
+                    run.rows = await sdk_list(bench, phase.query, concurrency)
+                else:
+                    run.rows = await cli_list(bench, program, phase.query, concurrency)
+                run.wall_seconds = time.perf_counter() - began
+                run.rows_per_second = run.rows / run.wall_seconds
+                if run.rows != count:
+                    raise MeasureError(f"listed {run.rows} of {count} pending Activities")
+            except Exception as err:
+                run.error = str(err) if isinstance(err, MeasureError) else repr(err)
+                bench.errors.append(f"list {count}, {program}: {run.error}")
+            rate = f"{run.rows_per_second:,.0f} rows/s" if not run.error else run.error
+            print(f"  list {count} [{i}/{len(order)}] {program}: {rate}", flush=True)
+            phase.runs.append(run)
+    finally:
+        # Completed afterwards, so the phases after this one start without them.
+        await complete_leftovers(bench.client, pending)
+
+
+# Report -------------------------------------------------------------------------------
+
+
+def median_rate(phase: ListPhase, program: str) -> float | None:
+    rates = [
+        r.rows_per_second
+        for r in phase.runs
+        if r.program == program and r.rows_per_second and not r.error
+    ]
+    return percentile(rates, 0.5)
+
+
+def targets(phase: ListPhase) -> list[tuple[str, str, bool | None]]:
+    found: list[tuple[str, str, bool | None]] = []
+    for program, reference, share in (
+        ("go-completer", SDK_LIST, OF_CEILING),
+        ("python-completer", SDK_LIST, OF_CEILING),
+        ("python-completer", "go-completer", PYTHON_OF_GO),
+    ):
+        value, base = median_rate(phase, program), median_rate(phase, reference)
+        ratio = value / base if value and base else None
+        found.append(
+            (
+                f"list {phase.pending:,} pending: {program} >= {share:.0%} of {reference} (rows/s)",
+                "n/a" if ratio is None else f"{ratio:.0%} ({value:,.0f}/s vs {base:,.0f}/s)",
+                None if ratio is None else ratio >= share,
+            )
+        )
+    return found
+
+
+def markdown(phase: ListPhase) -> list[str]:
+    from bench.report import num, table
+
+    ceiling = median_rate(phase, SDK_LIST)
+    summary = []
+    for program in PROGRAMS:
+        samples = [r for r in phase.runs if r.program == program and r.wall_seconds and not r.error]
+        rates = [r.rows_per_second for r in samples if r.rows_per_second]
+        middle = percentile(rates, 0.5)
+        summary.append(
+            [
+                program,
+                str(len(rates)),
+                num(percentile([r.wall_seconds for r in samples if r.wall_seconds], 0.5), 2),
+                num(middle, 0),
+                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
+                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                f"{middle / ceiling:.0%}" if middle and ceiling else "n/a",
+            ]
+        )
+    rows = [
+        [
+            str(r.order),
+            r.program,
+            num(r.wall_seconds, 2),
+            f"{r.rows:,}",
+            num(r.rows_per_second, 0),
+            num(r.load_average, 1),
+            r.error or "",
+        ]
+        for r in phase.runs
+    ]
+    return [
+        "",
+        "## list",
+        "",
+        f"{phase.pending:,} pending Activities (prepared in {phase.preparation_seconds:.0f} s, "
+        "completed after the phase) listed by `COMPLETER list --json --query Q --concurrency "
+        f"{phase.concurrency}` (the whole process, connecting included) and by the in-process "
+        f"SDK loop (already connected: visibility pages of {PAGE_SIZE}, a describe of each "
+        f"Workflow, {phase.concurrency} in flight): the ceiling. Q is `{phase.query}`. Order "
+        "A B C C B A; rows/s = pending Activities listed / wall time.",
+        "",
+        *table(
+            [
+                *("program", "samples", "median wall s", "median rows/s", "range /s"),
+                *("spread", "of ceiling"),
+            ],
+            summary,
+            "lrrrrrr",
+        ),
+        "",
+        *table(
+            ["order", "program", "wall s", "rows", "rows/s", "load", "error"],
+            rows,
+            "rlrrrrl",
+        ),
+    ]

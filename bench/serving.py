@@ -1,0 +1,312 @@
+"""serve (issue 10): N pending Activities completed through each language's `serve` by 32
+concurrent HTTP clients, beside the same language's `complete --batch` at the same N."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+
+from bench.measure import RESULT, Bench, MeasureError, batch, complete_leftovers, percentile, settle
+from bench.prepare import prepare, wait_closed
+from bench.procs import Pending
+from tests.harness import clean_env
+
+CLIENTS = 32  # concurrent HTTP clients, as the issue says
+SERVE_OF_BATCH = 0.90
+PYTHON_OF_GO = 0.80
+LANGUAGES = ("go-completer", "python-completer")
+
+
+class Serve:
+    """One `COMPLETER serve --listen 127.0.0.1:0` process, from its "Serving on URL" line
+    until SIGTERM. Its per-request lines on standard error go to a log file."""
+
+    def __init__(self, bench: Bench, program: str) -> None:
+        self.bench = bench
+        self.program = program
+        self.url = ""
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> Serve:
+        argv = [str(self.bench.completers[self.program]), "serve", "--listen", "127.0.0.1:0"]
+        argv += ["--address", self.bench.address]
+        log = self.bench.logs / f"serve-{self.program}-{self.bench.measurements:03d}.log"
+        with log.open("ab") as err:
+            try:
+                self._process = await asyncio.create_subprocess_exec(
+                    *argv,
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=err,
+                    env=clean_env(self.bench.address),
+                )
+            except OSError as error:
+                raise MeasureError(f"cannot run {argv[0]}: {error.strerror}") from error
+        assert self._process.stdout is not None
+        try:
+            line = await asyncio.wait_for(self._process.stdout.readline(), 30)
+        except TimeoutError:
+            line = b""
+        text = line.decode(errors="replace").strip()
+        if not text.startswith("Serving on "):
+            await self.stop()
+            raise MeasureError(f"{self.program} serve did not start: {text or 'no line'}")
+        self.url = text.removeprefix("Serving on ")
+        return self
+
+    async def stop(self) -> None:
+        if self._process is not None and self._process.returncode is None:
+            self._process.terminate()
+            try:
+                await asyncio.wait_for(self._process.wait(), 20)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
+
+async def post(
+    session: aiohttp.ClientSession, url: str, job: dict[str, str]
+) -> tuple[int, dict[str, Any], float]:
+    """One POST /v1/complete: (status, the JSON answer, milliseconds)."""
+    began = time.perf_counter()
+    async with session.post(f"{url}/v1/complete", json=job) as response:
+        body = await response.read()
+        status = response.status
+    elapsed = (time.perf_counter() - began) * 1000
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = {}
+    return status, answer if isinstance(answer, dict) else {}, elapsed
+
+
+def session(clients: int) -> aiohttp.ClientSession:
+    # Keep-alive connections, at most one per client.
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients))
+
+
+@dataclass
+class ServeRun:
+    size: int
+    program: str  # "go-completer serve" or "go-completer --batch"
+    order: int  # its place in the phase's A B B A sequence
+    load_average: float | None = None
+    wall_seconds: float | None = None  # serve: first request to last answer; batch: process
+    per_second: float | None = None
+    ok: int = 0
+    latency_p50_ms: float | None = None  # serve only: one request, sent to answered
+    latency_p95_ms: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class ServePhase:
+    clients: int
+    runs: list[ServeRun] = field(default_factory=list)
+
+
+async def through_serve(bench: Bench, program: str, pending: Sequence[Pending]) -> ServeRun:
+    run = ServeRun(len(pending) - 1, f"{program} serve", 0)
+    async with Serve(bench, program) as served, session(CLIENTS) as http:
+        # The first request connects serve to Temporal: not part of the measurement.
+        warm, *jobs = pending
+        status, answer, _ = await post(
+            http, served.url, {"tasktoken": warm.token, "result": RESULT}
+        )
+        if status != 200:
+            raise MeasureError(f"{program} serve answered {status} {answer} to the first request")
+        queue: asyncio.Queue[Pending] = asyncio.Queue()
+        for p in jobs:
+            queue.put_nowait(p)
+        latencies: list[float] = []
+        failures: list[str] = []
+
+        async def client() -> None:
+            while not queue.empty():
+                p = queue.get_nowait()
+                try:
+                    status, answer, elapsed = await post(
+                        http, served.url, {"tasktoken": p.token, "result": RESULT}
+                    )
+                except aiohttp.ClientError as err:
+                    failures.append(f"{type(err).__name__}: {err}")
+                    continue
+                latencies.append(elapsed)
+                if status == 200 and answer.get("outcome") == "ok":
+                    run.ok += 1
+                else:
+                    failures.append(f"{status} {answer.get('message', '')}")
+
+        await settle()
+        run.load_average = os.getloadavg()[0]
+        began = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(CLIENTS)))
+        run.wall_seconds = time.perf_counter() - began
+    run.per_second = run.size / run.wall_seconds if run.wall_seconds else None
+    run.latency_p50_ms = percentile(latencies, 0.5)
+    run.latency_p95_ms = percentile(latencies, 0.95)
+    if failures:
+        raise MeasureError(f"{len(failures)} requests failed, the first: {failures[0]}")
+    return run
+
+
+async def through_batch(bench: Bench, program: str, pending: Sequence[Pending]) -> ServeRun:
+    run = ServeRun(len(pending), f"{program} --batch", 0)
+    await settle()
+    run.load_average = os.getloadavg()[0]
+    began = time.perf_counter()
+    run.ok = await batch(bench, program, pending, CLIENTS)
+    run.wall_seconds = time.perf_counter() - began
+    run.per_second = run.size / run.wall_seconds
+    if run.ok != run.size:
+        raise MeasureError(f"{run.program} completed {run.ok} of {run.size}")
+    return run
+
+
+async def measure_serve(bench: Bench, sizes: Sequence[int], phase: ServePhase) -> None:
+    """For each size: A B B A over (language x serve/--batch), each run N Activities of its
+    own. Appends to phase.runs as it goes."""
+    forward = [(lang, how) for lang in LANGUAGES for how in ("serve", "batch")]
+    for size in sizes:
+        for i, (program, how) in enumerate([*forward, *forward[::-1]], 1):
+            bench.measurements += 1
+            prefix = bench.prefix(f"serve{size}-m{bench.measurements:03d}-{how}")
+            # serve gets one more: its first request (connecting) is not measured.
+            count = size + 1 if how == "serve" else size
+            pending, _ = await prepare(bench.client, bench.tokens, prefix, count)
+            try:
+                if how == "serve":
+                    run = await through_serve(bench, program, pending)
+                else:
+                    run = await through_batch(bench, program, pending)
+            except MeasureError as err:
+                run = ServeRun(size, f"{program} {'serve' if how == 'serve' else '--batch'}", i)
+                run.error = str(err)
+                bench.errors.append(f"serve N={size}, {run.program}: {err}")
+                await complete_leftovers(bench.client, pending)
+            run.order = i
+            closed = await wait_closed(bench.client, prefix, count)
+            if run.error is None and closed.completed != count:
+                run.error = f"{closed.completed} of {count} Workflows completed"
+                bench.errors.append(f"serve N={size}, {run.program}: {run.error}")
+            rate = f"{run.per_second:.0f}/s" if run.per_second and not run.error else run.error
+            print(f"  serve N={size} [{i}/8] {run.program}: {rate}", flush=True)
+            phase.runs.append(run)
+
+
+# Report -------------------------------------------------------------------------------
+
+
+def median_rate(phase: ServePhase, size: int, program: str) -> float | None:
+    rates = [
+        r.per_second
+        for r in phase.runs
+        if r.size == size and r.program == program and r.per_second and not r.error
+    ]
+    return percentile(rates, 0.5)
+
+
+def targets(phase: ServePhase) -> list[tuple[str, str, bool | None]]:
+    found: list[tuple[str, str, bool | None]] = []
+    for size in sorted({r.size for r in phase.runs}):
+        for program, reference, share in (
+            ("go-completer serve", "go-completer --batch", SERVE_OF_BATCH),
+            ("python-completer serve", "python-completer --batch", SERVE_OF_BATCH),
+            ("python-completer serve", "go-completer serve", PYTHON_OF_GO),
+        ):
+            value, base = median_rate(phase, size, program), median_rate(phase, size, reference)
+            ratio = value / base if value and base else None
+            found.append(
+                (
+                    f"serve N={size}: {program} >= {share:.0%} of {reference} (completions/s)",
+                    "n/a" if ratio is None else f"{ratio:.0%} ({value:,.0f}/s vs {base:,.0f}/s)",
+                    None if ratio is None else ratio >= share,
+                )
+            )
+    return found
+
+
+def markdown(phase: ServePhase) -> list[str]:
+    from bench.report import ms, num, table
+
+    rows = [
+        [
+            f"{r.size:,}",
+            r.program,
+            str(r.order),
+            num(r.wall_seconds, 2),
+            num(r.per_second, 0),
+            ms(r.latency_p50_ms),
+            ms(r.latency_p95_ms),
+            num(r.load_average, 1),
+            r.error or "",
+        ]
+        for r in sorted(phase.runs, key=lambda r: (r.size, r.program, r.order))
+    ]
+    summary = []
+    for size in sorted({r.size for r in phase.runs}):
+        for program in sorted({r.program for r in phase.runs}):
+            rates = [
+                r.per_second
+                for r in phase.runs
+                if (r.size, r.program) == (size, program) and r.per_second and not r.error
+            ]
+            middle = percentile(rates, 0.5)
+            summary.append(
+                [
+                    f"{size:,}",
+                    program,
+                    str(len(rates)),
+                    num(middle, 0),
+                    f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
+                    f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                ]
+            )
+    return [
+        "",
+        "## serve against --batch",
+        "",
+        f"N pending Activities completed through `COMPLETER serve --listen 127.0.0.1:0` by "
+        f"{phase.clients} concurrent HTTP clients (aiohttp, keep-alive, in the bench's own "
+        "process), by token; serve's wall time runs from the first measured request to the "
+        "last answer (serve already running and connected: one request before the clock), "
+        f"--batch's from process start to exit (`--concurrency {phase.clients}`, start-up "
+        "included). Each language's serve and --batch ran in the order A B B A, each run on N "
+        "Activities of its own. Latency: one request, sent to answered.",
+        "",
+        *table(
+            ["N", "program", "samples", "median /s", "range /s", "spread"],
+            summary,
+            "rlrrrr",
+        ),
+        "",
+        *table(
+            [
+                *("N", "program", "order", "wall s", "completions/s", "p50 ms", "p95 ms"),
+                *("load", "error"),
+            ],
+            rows,
+            "rlrrrrrrl",
+        ),
+    ]
