@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from async_completer import links
 from async_worker.activities import AsyncActivity
-from async_worker.announce import Announcer, LinkSettings
+from async_worker.announce import Announcer, LinkSettings, origin_of
 from temporalio.activity import _CompleteAsyncError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -146,3 +146,17 @@ def test_a_failed_announcement_fails_the_attempt_retryably(
         "WARNING msg=AnnouncementFailed workflow_id=order-17 run_id=01a2-run activity_id=1 "
         f"attempt=1 error={raised.message}"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://hooks.slack.com/services/T0/B0/secret", "https://hooks.slack.com/…"),
+        ("http://user:pw@127.0.0.1:8081/", "http://127.0.0.1:8081/…"),
+        ("http://127.0.0.1:8081", "http://127.0.0.1:8081"),
+        ("http://[::1]:8081/", "http://[::1]:8081"),
+        ("https://relay.example/?key=secret", "https://relay.example/…"),
+    ],
+)
+def test_the_worker_names_where_it_announces_without_the_secret_part(url: str, shown: str) -> None:
+    assert origin_of(url) == shown

@@ -172,6 +172,17 @@ def check_announce_url(url: str) -> str:
     return url
 
 
+def origin_of(url: str) -> str:
+    """scheme://host:port of url, with `/…` when it has more: a chat webhook's path and
+    query are its secret (Slack, Teams), not for a log that many can read."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+    more = parts.path not in ("", "/") or parts.query or parts.username
+    return origin + "/…" if more else origin
+
+
 def make_announcer(
     url: str, *, base_url: str | None, key_file: str | None, for_name: str, expires: str
 ) -> tuple[Announcer, str | None]:

@@ -32,6 +32,7 @@ from async_worker.announce import (
     AnnounceSettingsError,
     announce_logger,
     make_announcer,
+    origin_of,
 )
 from async_worker.shared import TASK_QUEUE, ServerUnreachable, connect
 from async_worker.workflows import Workflow
@@ -86,7 +87,7 @@ async def main(
             flush=True,
         )
         if announcer is not None:
-            print(f"Announcing every attempt to {announcer.url}", flush=True)
+            print(f"Announcing every attempt to {origin_of(announcer.url)}", flush=True)
         await stop.wait()
         print("Worker stopping", flush=True)
     print("Worker stopped", flush=True)
