@@ -92,7 +92,7 @@ cancel: .venv/.installed ## Request cancellation of Workflow WORKFLOW_ID (its Ac
 	$(VENV_BIN)/temporal workflow cancel --workflow-id "$(WORKFLOW_ID)"
 
 .PHONY: run-all
-run-all: install ## Run the whole demo: server, Worker, Workflow, token to COMPLETER=python|go|http (serve), result
+run-all: install ## Run the whole demo, COMPLETER=python|go|http (serve)|link (announced links): Worker, Workflow, result
 	scripts/run-all.sh
 
 .PHONY: test

@@ -111,3 +111,43 @@ completion_job() {
 token = sys.stdin.readline().strip()
 print(json.dumps({"tasktoken": token, "result": os.environ["RESULT_TEXT"]}))'
 }
+
+# Shows the request http_request $1 $2 makes, as the curl command a person would type;
+# $3, when given, is how to show the URL.
+say_request() {
+  local method=$1 url=${3:-$2}
+  if ! command -v curl >/dev/null 2>&1; then
+    say "(curl is not installed: Python's urllib sends ${method/_/ } to $url)"
+    return
+  fi
+  case $method in
+    POST_JSON) say "\$ curl -sS -H 'Content-Type: application/json' --data-binary @- $url" ;;
+    GET) say "\$ curl -sS $url" ;;
+    POST_FORM) say "\$ curl -sS --data '' $url" ;;
+  esac
+}
+
+# Prints the field $1 of the JSON object on standard input.
+json_field() {
+  "$VENV_BIN/python" -c 'import json, sys; print(json.loads(sys.stdin.readline())[sys.argv[1]])' "$1"
+}
+
+# Prints a link page's (page/link.html) title and message, read from standard input.
+page_outline() {
+  "$VENV_BIN/python" -c 'import html, re, sys
+page = sys.stdin.read()
+title = re.search(r"<title>(.*?)</title>", page, re.S)
+message = re.search(r"<p id=\"outcome\">(.*?)</p>", page, re.S)
+print(f"Page: {html.unescape(title.group(1)) if title else page.strip()[:200]}")
+if message:
+    print(f"      {html.unescape(message.group(1))}")'
+}
+
+# Prints a new link key: 32 random bytes as 64 hex digits (docs/completer-cli.md).
+make_link_key() {
+  if command -v openssl >/dev/null 2>&1; then
+    openssl rand -hex 32
+  else
+    "$VENV_BIN/python" -c 'import secrets; print(secrets.token_hex(32))'
+  fi
+}

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The whole demo in one process tree: a dev server (unless TEMPORAL_ADDRESS is set), the
-# Python Worker, one Workflow, its token taken from the Worker's log to a completer, and
-# the Workflow's result. Stops everything it started on every way out, Ctrl-C included.
+# Python Worker, one Workflow, its Activity finished from outside the Worker, and the
+# Workflow's result. Stops everything it started on every way out, Ctrl-C included.
 #
-#   scripts/run-all.sh                  # the Python completer
-#   COMPLETER=go scripts/run-all.sh     # the Go completer
-#   COMPLETER=http scripts/run-all.sh   # the Python completer's serve, the token POSTed to it
+#   scripts/run-all.sh                  # the token from the Worker's log to the Python completer
+#   COMPLETER=go scripts/run-all.sh     # ... to the Go completer
+#   COMPLETER=http scripts/run-all.sh   # ... POSTed to the Python completer's serve
+#   COMPLETER=link scripts/run-all.sh   # the Worker announces signed links; the approve link
+#                                       # is opened (GET: nothing happens), then POSTed
+#
+# INPUT is the Workflow's input; RESULT the completer's result (a link's is "Approved").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -16,7 +20,8 @@ case $COMPLETER in
   python) completer_bin=.venv/bin/python-completer; completer_name="the Python completer" ;;
   go) completer_bin=bin/go-completer; completer_name="the Go completer" ;;
   http) completer_bin=.venv/bin/python-completer; completer_name="the Python completer's serve" ;;
-  *) die "COMPLETER must be python, go or http, not \"$COMPLETER\"" ;;
+  link) completer_bin=.venv/bin/python-completer; completer_name="a signed link" ;;
+  *) die "COMPLETER must be python, go, http or link, not \"$COMPLETER\"" ;;
 esac
 RESULT=${RESULT:-Completed by $completer_name}
 [[ -x $completer_bin ]] || die "$completer_bin is missing: run make install"
@@ -46,18 +51,50 @@ else
 fi
 export TEMPORAL_ADDRESS=$ADDRESS
 
-next_step "The Python Worker (Workflow and Activity on task queue \"async\")"
-.venv/bin/python-worker >"$run_dir/worker.log" 2>"$run_dir/worker.err" &
+worker_args=()
+case $COMPLETER in
+  http)
+    next_step "The Python completer as an HTTP service (serve, on a free port)"
+    say "\$ $completer_bin serve --listen 127.0.0.1:0"
+    start_serve "$run_dir/serve"
+    say "Serving on $SERVE_URL, log: $run_dir/serve.err"
+    ;;
+  link)
+    next_step "A link key, and the Python completer's serve, which acts on links signed with it"
+    # The key signs every link: like the logs, only we may read it (whatever the umask).
+    (umask 077 && make_link_key >"$run_dir/link.key")
+    if command -v openssl >/dev/null 2>&1; then
+      say "\$ openssl rand -hex 32 > $run_dir/link.key"
+    else
+      say "(openssl is not installed: Python's secrets.token_hex(32) > $run_dir/link.key)"
+    fi
+    say "\$ $completer_bin serve --listen 127.0.0.1:0 --link-key-file $run_dir/link.key"
+    start_serve "$run_dir/serve" --link-key-file "$run_dir/link.key"
+    say "Serving on $SERVE_URL, log: $run_dir/serve.err"
+
+    next_step "An announcement receiver (in place of a chat's incoming webhook)"
+    "$VENV_BIN/python" scripts/announce_receiver.py "$run_dir/announcements.jsonl" \
+      >"$run_dir/receiver.out" 2>"$run_dir/receiver.err" &
+    remember_pid $!
+    line=$(wait_for_line "$run_dir/receiver.out" '^Receiving announcements on http://' 300 \
+      "the announcement receiver to listen")
+    announce_url=${line#Receiving announcements on }
+    say "$line, each one a line of $run_dir/announcements.jsonl"
+    worker_args=(--announce-url "$announce_url" --link-base-url "$SERVE_URL"
+      --link-key-file "$run_dir/link.key")
+    ;;
+esac
+
+if [[ $COMPLETER == link ]]; then
+  next_step "The Python Worker, announcing every attempt with its approve and reject links"
+  say "\$ .venv/bin/python-worker ${worker_args[*]}"
+else
+  next_step "The Python Worker (Workflow and Activity on task queue \"async\")"
+fi
+.venv/bin/python-worker "${worker_args[@]}" >"$run_dir/worker.log" 2>"$run_dir/worker.err" &
 remember_pid $!
 wait_for_line "$run_dir/worker.log" '^Worker started' 200 "the Worker to start" >/dev/null
 say "Worker running, log: $run_dir/worker.log"
-
-if [[ $COMPLETER == http ]]; then
-  next_step "The Python completer as an HTTP service (serve, on a free port)"
-  start_serve "$run_dir/serve"
-  say "\$ $completer_bin serve --listen 127.0.0.1:0"
-  say "Serving on $SERVE_URL, log: $run_dir/serve.err"
-fi
 
 next_step "Start the Workflow"
 workflow_id="async-$(date +%Y%m%d-%H%M%S)-$RANDOM"
@@ -73,21 +110,41 @@ token=${line##*taskToken=}
 say "Worker: ${line%%taskToken=*}taskToken=${token:0:16}…${token: -8} ($((${#token} / 2)) bytes)"
 say "(the token is a credential: the full line is in the Worker's log only)"
 
-if [[ $COMPLETER == http ]]; then
-  next_step "POST the token to serve, which completes the Activity"
-  if command -v curl >/dev/null 2>&1; then
-    say "\$ curl -sS -H 'Content-Type: application/json' --data-binary @- $SERVE_URL/v1/complete"
-  else
-    say "(curl is not installed: Python's urllib POSTs to $SERVE_URL/v1/complete)"
-  fi
-  say "  standard input: {\"tasktoken\": \"${token:0:16}…\", \"result\": \"$RESULT\"}"
-  printf '%s\n' "$token" | completion_job "$RESULT" | http_request POST_JSON "$SERVE_URL/v1/complete" \
-    || die "serve did not complete the Activity (its answer is above; its log: $run_dir/serve.err)"
-else
-  next_step "${completer_name^} completes the Activity with that token"
-  say "\$ $completer_bin complete --tasktoken - --result \"$RESULT\"   (token on standard input)"
-  printf '%s\n' "$token" | "$completer_bin" complete --tasktoken - --result "$RESULT"
-fi
+case $COMPLETER in
+  http)
+    next_step "POST the token to serve, which completes the Activity"
+    say_request POST_JSON "$SERVE_URL/v1/complete"
+    say "  standard input: {\"tasktoken\": \"${token:0:16}…\", \"result\": \"$RESULT\"}"
+    printf '%s\n' "$token" | completion_job "$RESULT" | http_request POST_JSON "$SERVE_URL/v1/complete" \
+      || die "serve did not complete the Activity (its answer is above; its log: $run_dir/serve.err)"
+    ;;
+  link)
+    next_step "The announcement: what a chat channel shows (no token in it)"
+    announcement=$(wait_for_line "$run_dir/announcements.jsonl" "\"workflow_id\":\"$workflow_id\"" 300 \
+      "the announcement of Workflow $workflow_id")
+    json_field text <<<"$announcement"
+    approve_url=$(json_field approve_url <<<"$announcement")
+    say "(full message: $run_dir/announcements.jsonl)"
+
+    next_step "Open the approve link (GET, as a person or a mail scanner does): nothing happens"
+    say "\$ approve_url=${approve_url:0:40}…   (the Approve link above)"
+    say_request GET "$approve_url" '"$approve_url"'
+    http_request GET "$approve_url" | page_outline \
+      || die "serve did not show the link's page (its log: $run_dir/serve.err)"
+    say "\$ $completer_bin list --workflow-id $workflow_id"
+    "$completer_bin" list --workflow-id "$workflow_id"
+
+    next_step "Press the page's button (POST the same link): the Activity is approved"
+    say_request POST_FORM "$approve_url" '"$approve_url"'
+    http_request POST_FORM "$approve_url" | page_outline \
+      || die "serve did not act on the link (its log: $run_dir/serve.err)"
+    ;;
+  *)
+    next_step "${completer_name^} completes the Activity with that token"
+    say "\$ $completer_bin complete --tasktoken - --result \"$RESULT\"   (token on standard input)"
+    printf '%s\n' "$token" | "$completer_bin" complete --tasktoken - --result "$RESULT"
+    ;;
+esac
 
 next_step "The Workflow's result"
 wait_for_line "$run_dir/starter.log" '^Workflow result: ' 300 "the Workflow's result"

@@ -1,6 +1,6 @@
-"""The end-to-end script behind `make run-all`, with each completer, and over HTTP with the
-Python completer's serve. It starts its own dev server on a free port, so it runs beside
-the session's server."""
+"""The end-to-end script behind `make run-all`: with each completer, over HTTP with the
+Python completer's serve, and with the links the Worker announces. It starts its own dev
+server on a free port, so it runs beside the session's server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import threading
 from pathlib import Path
@@ -120,9 +121,72 @@ def test_run_all_http_posts_the_token_to_serve(client: str, tmp_path: Path) -> N
     assert holding == ["worker.log"]
 
 
-def test_run_all_http_ctrl_c_stops_serve_and_everything_else(tmp_path: Path) -> None:
+@pytest.mark.parametrize("client", ["curl", "urllib"])
+def test_run_all_link_approves_with_the_announced_link(client: str, tmp_path: Path) -> None:
+    env = h.env_without_temporal(COMPLETER="link", TMPDIR=str(tmp_path), INPUT="Ship 3 crates?")
+    if client == "urllib":
+        env["PATH"] = path_without_curl(tmp_path / "bin")
+    # umask 0 would leave the key readable by anyone: the script must not depend on it.
+    run = subprocess.run([RUN_ALL], env=env, capture_output=True, text=True, timeout=180, umask=0)
+    out = run.stdout
+    assert run.returncode == 0, out + run.stderr
+
+    # GET shows the confirmation and leaves the Activity pending; POST approves it.
+    steps = [
+        "waits for a decision: Ship 3 crates?\nApprove: http://127.0.0.1:",
+        "Page: Approve?\n",
+        "is pending: press the button to approve it.\n",
+        "1 pending Activity in 1 Workflow",
+        "Page: Approved\n",
+        '      Completed Activity "1" of Workflow "async-',
+        "Workflow result: Approved\n",
+    ]
+    positions = [out.find(step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions), out
+
+    assert ('$ curl -sS "$approve_url"\n' in out) == (client == "curl"), out
+
+    match = LOGS.search(out)
+    assert match, out
+    folder = Path(match.group(1))
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    key_file = folder / "link.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    assert "warning:" not in (folder / "serve.err").read_text()
+
+    # One announcement (one attempt), with no token and no key in it.
+    [token] = re.findall(r"taskToken=([0-9a-f]+)$", (folder / "worker.log").read_text(), re.M)
+    [line] = (folder / "announcements.jsonl").read_text().splitlines()
+    announcement = json.loads(line)
+    assert announcement["attempt"] == 1
+    assert announcement["approve_url"] in out
+    assert token not in line and key not in line
+
+    # serve answered the GET and the POST of the link.
+    serve_log = (folder / "serve.err").read_text()
+    assert re.search(r"^serve: GET /a/\S+ 200 ", serve_log, re.M), serve_log
+    assert re.search(r"^serve: POST /a/\S+ 200 ", serve_log, re.M), serve_log
+
+    # The token is in the Worker's log only, the key in its file only.
+    assert token not in out + run.stderr and key not in out + run.stderr
+    files = {p.name: p.read_text() for p in sorted(folder.iterdir()) if p.is_file()}
+    assert [name for name, text in files.items() if token in text] == ["worker.log"]
+    assert [name for name, text in files.items() if key in text] == ["link.key"]
+
+
+# What each mode prints once every process it starts is running.
+RUNNING = {
+    "http": SERVING,
+    "link": re.compile(r"^Receiving announcements on (http://127\.0\.0\.1:\d+),", re.M),
+}
+
+
+@pytest.mark.parametrize("mode", ["http", "link"])
+def test_run_all_ctrl_c_stops_serve_and_everything_else(mode: str, tmp_path: Path) -> None:
     output = tmp_path / "run-all.out"
-    env = h.env_without_temporal(COMPLETER="http", TMPDIR=str(tmp_path))
+    env = h.env_without_temporal(COMPLETER=mode, TMPDIR=str(tmp_path))
     with output.open("wb") as out:
         script = subprocess.Popen(
             [RUN_ALL],
@@ -136,15 +200,15 @@ def test_run_all_http_ctrl_c_stops_serve_and_everything_else(tmp_path: Path) -> 
     snapshot: list[h.ProcessInfo] = []
     try:
 
-        def serving() -> re.Match[str] | None:
+        def running() -> re.Match[str] | None:
             if script.poll() is not None:
-                raise AssertionError(f"the script ended before serve ran: {output.read_text()}")
-            return SERVING.search(output.read_text())
+                raise AssertionError(f"the script ended early: {output.read_text()}")
+            return RUNNING[mode].search(output.read_text())
 
-        match = wait_until(serving, 120, f"serve's line in {output}")
-        url = match.group(1)
-        server = re.search(r"Started a dev server at (127\.0\.0\.1:\d+)", output.read_text())
-        assert server, output.read_text()
+        wait_until(running, 120, f"the {mode} demo's processes ({output})")
+        text = output.read_text()
+        addresses = re.findall(r"(?:Started a dev server at |on http://)(127\.0\.0\.1:\d+)", text)
+        assert len(addresses) == {"http": 2, "link": 3}[mode], text
         snapshot = h.session_members(session)
         assert any(" serve --listen 127.0.0.1:0" in p.command for p in snapshot), snapshot
 
@@ -159,8 +223,8 @@ def test_run_all_http_ctrl_c_stops_serve_and_everything_else(tmp_path: Path) -> 
         wait_until(lambda: not left_behind(), 5, "the script's processes to end")
         assert code == 130, output.read_text()
         assert "Interrupted: stopping what this demo started" in output.read_text()
-        assert not h.listening(url.removeprefix("http://")), f"{url} still accepts connections"
-        assert not h.listening(server.group(1)), f"{server.group(1)} still accepts connections"
+        for address in addresses:
+            assert not h.listening(address), f"{address} still accepts connections"
     finally:
         if script.poll() is None:
             script.kill()
