@@ -281,6 +281,8 @@ func TestAHistoryThatCannotBeReadKeepsTheRefusal(t *testing.T) {
 	}{
 		{serviceerror.NewPermissionDenied("Request unauthorized.", ""), generic + " (its history could not be read: Request unauthorized.)\n"},
 		{serviceerror.NewUnavailable("connection refused"), generic + " (its history could not be read: connection refused)\n"},
+		{serviceerror.NewInternal(""), generic + " (its history could not be read: INTERNAL)\n"},
+		{serviceerror.NewDeadlineExceeded("deadline exceeded"), generic + " (its history could not be read: no answer within 1s)\n"},
 	} {
 		h := &harness{fake: &fakeClient{answer: notFound, historyErr: tt.err}}
 		code, stdout, stderr := h.run(t, "--tasktoken", tokenHex, "--rpc-timeout", "1s")

@@ -215,16 +215,31 @@ func explainNotPending(ctx context.Context, svc history.Service, target history.
 	return refusal(found, target, desc, server)
 }
 
-// historyError is why a history could not be read: the server's words, or
-// that it did not answer in time.
+// historyError is why a history could not be read: that it did not answer in
+// time, or the server's words (its status's name when it has none).
 func historyError(err, deadlineErr error, server request) string {
-	if deadlineErr != nil || errors.Is(err, context.DeadlineExceeded) {
+	code, message, ok := grpcStatus(err)
+	if deadlineErr != nil || errors.Is(err, context.DeadlineExceeded) || (ok && code == codes.DeadlineExceeded) {
 		return "no answer within " + server.timeoutText
 	}
-	if _, message, ok := grpcStatus(err); ok {
-		return message
+	if !ok {
+		return err.Error()
 	}
-	return err.Error()
+	if message == "" {
+		return statusNames[code]
+	}
+	return message
+}
+
+// statusNames name the gRPC status codes as gRPC's specification (and the
+// Python SDK) does.
+var statusNames = map[codes.Code]string{
+	codes.OK: "OK", codes.Canceled: "CANCELLED", codes.Unknown: "UNKNOWN", codes.InvalidArgument: "INVALID_ARGUMENT",
+	codes.DeadlineExceeded: "DEADLINE_EXCEEDED", codes.NotFound: "NOT_FOUND", codes.AlreadyExists: "ALREADY_EXISTS",
+	codes.PermissionDenied: "PERMISSION_DENIED", codes.ResourceExhausted: "RESOURCE_EXHAUSTED",
+	codes.FailedPrecondition: "FAILED_PRECONDITION", codes.Aborted: "ABORTED", codes.OutOfRange: "OUT_OF_RANGE",
+	codes.Unimplemented: "UNIMPLEMENTED", codes.Internal: "INTERNAL", codes.Unavailable: "UNAVAILABLE",
+	codes.DataLoss: "DATA_LOSS", codes.Unauthenticated: "UNAUTHENTICATED",
 }
 
 // notPending reports whether the server refused a request because it does not

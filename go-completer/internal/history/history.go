@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -88,27 +87,36 @@ type WorkflowClose struct {
 	Time   time.Time
 }
 
-// Finding is what the history says of the Activity. At most one of its
-// fields is set; none when the history does not say.
+// Finding is what the history says of the Activity; nothing set when it does
+// not say.
 type Finding struct {
 	// NoRun: the Workflow run does not exist.
 	NoRun bool
 	// Closing is the event that closed the Activity.
 	Closing *Closing
-	// WorkflowClosed: the Activity has no closing event, and the Workflow
-	// run closed.
+	// WorkflowClosed is the event that closed the Workflow run.
 	WorkflowClosed *WorkflowClose
-	// PendingAttempt is the attempt pending now, when the Activity is
-	// pending at a later attempt than the token's (it was retried).
+	// PendingAttempt is the attempt pending now, when neither the Activity
+	// nor its Workflow closed and the Activity is pending at another attempt
+	// than the target's (it was retried).
 	PendingAttempt int32
 }
 
 // Read reads the run's history, page by page, and finds the Activity's
-// events; for a token whose Activity is still pending, it describes the run
-// to find the attempt pending now. ctx bounds the whole read. Its error is a
-// history that could not be read; a run that does not exist is no error
+// events; for an attempt (a token's, a link's) whose Activity neither closed
+// nor saw its Workflow close, it describes the run to find the attempt
+// pending now. ctx bounds the whole read. Its error is a history that could
+// not be read; a run that does not exist (NOT_FOUND) is no error
 // (Finding.NoRun).
 func Read(ctx context.Context, svc Service, t Target) (Finding, error) {
+	found, err := read(ctx, svc, t)
+	if err != nil && notFound(err) {
+		return Finding{NoRun: true}, nil
+	}
+	return found, err
+}
+
+func read(ctx context.Context, svc Service, t Target) (Finding, error) {
 	s := scan{target: t, scheduledID: t.ScheduledEventID}
 	var next []byte
 	for {
@@ -119,9 +127,6 @@ func Read(ctx context.Context, svc Service, t Target) (Finding, error) {
 			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
 		})
 		if err != nil {
-			if runNotFound(err) {
-				return Finding{NoRun: true}, nil
-			}
 			return Finding{}, err
 		}
 		events, err := pageEvents(page)
@@ -136,22 +141,20 @@ func Read(ctx context.Context, svc Service, t Target) (Finding, error) {
 		}
 	}
 
-	if closing := s.closing(); closing != nil {
-		return Finding{Closing: closing}, nil
-	}
-	if s.workflowClose != nil {
-		return Finding{WorkflowClosed: s.workflowClose}, nil
+	found := Finding{Closing: s.closing(), WorkflowClosed: s.workflowClose}
+	if found.Closing != nil || found.WorkflowClosed != nil {
+		return found, nil
 	}
 	// Pending, by the history: a retry writes no event until an attempt
 	// closes the Activity, so only a describe tells the attempt pending now.
-	if t.Attempt == 0 || s.scheduledID == 0 {
+	if t.Attempt == 0 || !s.scheduled[s.scheduledID] {
 		return Finding{}, nil
 	}
 	attempt, err := pendingAttempt(ctx, svc, t)
 	if err != nil {
 		return Finding{}, err
 	}
-	if attempt > t.Attempt {
+	if attempt != 0 && attempt != t.Attempt {
 		return Finding{PendingAttempt: attempt}, nil
 	}
 	return Finding{}, nil
@@ -165,6 +168,7 @@ type scan struct {
 	scheduledID int64
 	// By scheduled event ID, since a request by IDs learns which scheduled
 	// event is the Activity's only once the whole history is read.
+	scheduled     map[int64]bool
 	started       map[int64]*historypb.HistoryEvent
 	closed        map[int64]*historypb.HistoryEvent
 	workflowClose *WorkflowClose
@@ -175,6 +179,12 @@ func (s *scan) add(event *historypb.HistoryEvent) {
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 		if s.target.ScheduledEventID == 0 && event.GetActivityTaskScheduledEventAttributes().GetActivityId() == s.target.ActivityID {
 			s.scheduledID = event.GetEventId()
+		}
+		if event.GetEventId() == s.scheduledID {
+			if s.scheduled == nil {
+				s.scheduled = map[int64]bool{}
+			}
+			s.scheduled[s.scheduledID] = true
 		}
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
 		s.note(&s.started, event.GetActivityTaskStartedEventAttributes().GetScheduledEventId(), event)
@@ -283,17 +293,12 @@ func pendingAttempt(ctx context.Context, svc Service, t Target) (int32, error) {
 	return 0, nil
 }
 
-// runNotFound reports whether err says that the Workflow run does not exist
-// (NOT_FOUND), rather than the namespace ("Namespace NS is not found.").
-func runNotFound(err error) bool {
-	var st *status.Status
+// notFound reports whether err is NOT_FOUND: the Workflow run does not exist
+// (as the server knows it).
+func notFound(err error) bool {
 	var serviceErr serviceerror.ServiceError
 	if errors.As(err, &serviceErr) {
-		st = serviceErr.Status()
-	} else if s, ok := status.FromError(err); ok {
-		st = s
+		return serviceErr.Status().Code() == codes.NotFound
 	}
-	var namespaceNotFound *serviceerror.NamespaceNotFound
-	return st != nil && st.Code() == codes.NotFound && !errors.As(err, &namespaceNotFound) &&
-		!strings.HasPrefix(st.Message(), "Namespace ")
+	return status.Code(err) == codes.NotFound
 }

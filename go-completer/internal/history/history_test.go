@@ -244,6 +244,21 @@ func TestAWorkflowThatClosedFirst(t *testing.T) {
 	}
 }
 
+func TestAClosingEventAndTheWorkflowsCloseAreBothFound(t *testing.T) {
+	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1"), timedOut(6, 5, enumspb.TIMEOUT_TYPE_UNSPECIFIED), event(9, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)}}}
+	found, err := Read(context.Background(), svc, token)
+	if err != nil || found.Closing == nil || found.WorkflowClosed == nil || found.WorkflowClosed.Status != enumspb.WORKFLOW_EXECUTION_STATUS_FAILED {
+		t.Errorf("Read = %+v, %v", found, err)
+	}
+}
+
+func TestATokenWhoseScheduleIsNotInTheHistoryIsNotDescribed(t *testing.T) {
+	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(9, "1")}}, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
+	if found, err := Read(context.Background(), svc, token); err != nil || found != (Finding{}) || len(svc.describes) != 0 {
+		t.Errorf("Read = %+v, %v, %d describes", found, err, len(svc.describes))
+	}
+}
+
 func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
 	pages := [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1")}}
 	svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "2", Attempt: 9}, {ActivityId: "1", Attempt: 3}}}
@@ -264,17 +279,29 @@ func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
 }
 
 func TestARunThatDoesNotExist(t *testing.T) {
-	svc := &fakeService{err: serviceerror.NewNotFound("workflow execution not found")}
-	if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
-		t.Errorf("Read = %+v, %v; want NoRun", found, err)
+	for _, err := range []error{serviceerror.NewNotFound("workflow execution not found"), serviceerror.NewNamespaceNotFound("ns")} {
+		svc := &fakeService{err: err}
+		if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
+			t.Errorf("Read = %+v, %v; want NoRun", found, err)
+		}
 	}
+	// NOT_FOUND of the describe too: the run went away meanwhile.
+	svc := &describeGone{fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1")}}}}
+	if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
+		t.Errorf("Read with a describe NOT_FOUND = %+v, %v; want NoRun", found, err)
+	}
+}
+
+type describeGone struct{ fakeService }
+
+func (d *describeGone) DescribeWorkflowExecution(context.Context, *workflowservice.DescribeWorkflowExecutionRequest, ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	return nil, serviceerror.NewNotFound("workflow not found")
 }
 
 func TestAHistoryThatCannotBeReadIsAnError(t *testing.T) {
 	pages := [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1"), activityStarted(6, 5, 1)}, {completed(t, 7, 5, "r", "i")}}
 	for _, err := range []error{
 		serviceerror.NewUnavailable("connection refused"),
-		serviceerror.NewNamespaceNotFound("ns"),
 		serviceerror.NewPermissionDenied("no", ""),
 	} {
 		svc := &fakeService{pages: pages, err: err, errPage: 1}

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 
@@ -65,7 +66,9 @@ func Text(payloads *commonpb.Payloads) (string, bool) {
 	payload := payloads.GetPayloads()[0]
 	data := payload.GetData()
 	var text string
-	if string(payload.GetMetadata()["encoding"]) != "json/plain" || len(data) == 0 || data[0] != '"' || json.Unmarshal(data, &text) != nil {
+	// A JSON string, however the SDK that wrote it spaced or escaped it.
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if string(payload.GetMetadata()["encoding"]) != "json/plain" || len(trimmed) == 0 || trimmed[0] != '"' || json.Unmarshal(data, &text) != nil {
 		return "", false
 	}
 	return text, true

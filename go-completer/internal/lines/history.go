@@ -48,41 +48,42 @@ func AlreadyDone(desc string, c *history.Closing) string {
 }
 
 // ClosedReason is the REASON of a refusal for what the history found, or
-// false when it found nothing that explains it. attempt is the token's, 0
-// for a request by IDs; namespace the one the completer used.
+// false when it found nothing that explains it. attempt is the token's (or
+// the link's), 0 for a request by IDs; namespace the one the completer used.
 func ClosedReason(f history.Finding, attempt int32, namespace string) (string, bool) {
-	switch {
-	case f.NoRun:
+	if f.NoRun {
 		return fmt.Sprintf("no such Workflow run in namespace \"%s\"", namespace), true
-	case f.Closing != nil:
-		clause := closedClause(f.Closing)
-		if attempt != 0 && f.Closing.Attempt > attempt {
-			return fmt.Sprintf("attempt %d was retried: attempt %d %s", attempt, f.Closing.Attempt, clause), true
+	}
+	if f.Closing != nil {
+		if clause, ok := closedClause(f.Closing); ok {
+			if attempt != 0 && f.Closing.Attempt != 0 && f.Closing.Attempt != attempt {
+				return fmt.Sprintf("attempt %d was retried: attempt %d %s", attempt, f.Closing.Attempt, clause), true
+			}
+			return "it " + clause, true
 		}
-		return "it " + clause, true
-	case f.WorkflowClosed != nil:
-		return fmt.Sprintf("its Workflow was %s at %s", workflowStatus(f.WorkflowClosed.Status), eventTime(f.WorkflowClosed.Time)), true
-	case attempt != 0 && f.PendingAttempt > attempt:
+	} else if attempt != 0 && f.PendingAttempt != 0 && f.PendingAttempt != attempt {
 		return RetriedAndPending(int64(attempt), int64(f.PendingAttempt)), true
+	}
+	if f.WorkflowClosed != nil {
+		return fmt.Sprintf("its Workflow was %s at %s", workflowStatus(f.WorkflowClosed.Status), eventTime(f.WorkflowClosed.Time)), true
 	}
 	return "", false
 }
 
-// closedClause says what closed the Activity, without its subject.
-func closedClause(c *history.Closing) string {
+// closedClause says what closed the Activity, without its subject; false for
+// a timeout of a kind the contract does not name.
+func closedClause(c *history.Closing) (string, bool) {
 	at := eventTime(c.Time)
 	switch c.Kind {
 	case history.Completed:
-		return fmt.Sprintf("was completed at %s by %s", at, identityOf(c.Identity))
+		return fmt.Sprintf("was completed at %s by %s", at, identityOf(c.Identity)), true
 	case history.Failed:
-		return fmt.Sprintf("failed at %s: %s (reported by %s)", at, OneLine(c.Failure.GetMessage()), identityOf(c.Identity))
+		return fmt.Sprintf("failed at %s: %s (reported by %s)", at, OneLine(c.Failure.GetMessage()), identityOf(c.Identity)), true
 	case history.TimedOut:
-		if kind, ok := timeoutKinds[c.TimeoutType()]; ok {
-			return fmt.Sprintf("timed out at %s (its %s timeout)", at, kind)
-		}
-		return "timed out at " + at
+		kind, ok := timeoutKinds[c.TimeoutType()]
+		return fmt.Sprintf("timed out at %s (its %s timeout)", at, kind), ok
 	}
-	return fmt.Sprintf("was reported as cancelled at %s by %s", at, identityOf(c.Identity))
+	return fmt.Sprintf("was reported as cancelled at %s by %s", at, identityOf(c.Identity)), true
 }
 
 var timeoutKinds = map[enumspb.TimeoutType]string{

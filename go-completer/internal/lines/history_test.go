@@ -67,7 +67,18 @@ func TestClosedReason(t *testing.T) {
 			t.Errorf("%s: ClosedReason = %q, %v\nwant %q", tt.name, got, ok, tt.want)
 		}
 	}
-	for _, found := range []history.Finding{{}, {PendingAttempt: 1}} {
+	// A timeout of a kind the contract does not name says nothing; the
+	// Workflow's close still does.
+	unnamed := &history.Closing{Kind: history.TimedOut, Time: at, Failure: timeout(enumspb.TIMEOUT_TYPE_UNSPECIFIED)}
+	closed := &history.WorkflowClose{Status: enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, Time: at}
+	if got, ok := ClosedReason(history.Finding{Closing: unnamed, WorkflowClosed: closed}, 1, "ns"); !ok || got != "its Workflow was timed out at "+when {
+		t.Errorf("an unnamed timeout in a closed Workflow: %q %v", got, ok)
+	}
+	completed := &history.Closing{Kind: history.Completed, Time: at, Identity: "x", Attempt: 1}
+	if got, _ := ClosedReason(history.Finding{Closing: completed, WorkflowClosed: closed}, 1, "ns"); got != "it was completed at "+when+" by x" {
+		t.Errorf("the Activity's close comes first: %q", got)
+	}
+	for _, found := range []history.Finding{{}, {PendingAttempt: 1}, {Closing: unnamed}} {
 		if got, ok := ClosedReason(found, 1, "ns"); ok {
 			t.Errorf("ClosedReason(%+v) = %q, want nothing", found, got)
 		}
