@@ -138,7 +138,7 @@ def test_a_failed_announcement_fails_the_attempt_retryably(
     assert isinstance(raised, ApplicationError), raised
     assert raised.type == "AnnouncementFailed"
     assert not raised.non_retryable
-    pattern = f"could not announce the Activity to {re.escape(url)}: {reasons[fault]}"
+    pattern = f"could not announce the Activity to {re.escape(origin_of(url))}: {reasons[fault]}"
     assert re.fullmatch(pattern, raised.message), raised.message
     token_line, failure = worker_log(caplog)
     assert token_line.endswith(f"taskToken={TOKEN.hex()}")
@@ -160,3 +160,17 @@ def test_a_failed_announcement_fails_the_attempt_retryably(
 )
 def test_the_worker_names_where_it_announces_without_the_secret_part(url: str, shown: str) -> None:
     assert origin_of(url) == shown
+
+
+def test_a_failed_announcement_names_the_receiver_by_its_origin_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A chat webhook's path is its secret: the failure, which goes into the Workflow's
+    history and the Worker's log, names only scheme://host:port."""
+    url = closed_port() + "/services/T0001/B0002/SECRETsecretSECRET"
+    with caplog.at_level(logging.INFO):
+        raised = run(environment(), announcer(url, timeout=0.5))
+    assert isinstance(raised, ApplicationError), raised
+    assert "SECRET" not in raised.message and "SECRET" not in caplog.text
+    assert raised.message.startswith(f"could not announce the Activity to {origin_of(url)}: ")
+    assert origin_of(url).endswith("/…")

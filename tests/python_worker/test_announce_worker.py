@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from async_worker.announce import origin_of
 from async_worker.shared import WORKFLOW_TYPE, ActivitySettings
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowFailureError
@@ -191,7 +192,7 @@ def test_a_failed_announcement_retries_the_activity_with_new_links(
         failed = [line for line in lines if "msg=AnnouncementFailed" in line]
         assert len(failed) == 1, lines
         assert failed[0].endswith(
-            f"attempt=1 error=could not announce the Activity to {hook.url}: "
+            f"attempt=1 error=could not announce the Activity to {origin_of(hook.url)}: "
             "it answered 500 Internal Server Error"
         )
         tokens = [line.rsplit("taskToken=", 1)[1] for line in lines if "taskToken=" in line]

@@ -120,7 +120,9 @@ class Announcer:
         if reason is None:
             announce_logger.info("msg=Announced %s", fields)
             return
-        message = f"could not announce the Activity to {self.url}: {reason}"
+        # The origin only: a chat webhook's path is its secret, and this message is written
+        # into the Workflow's history and the Worker's log.
+        message = f"could not announce the Activity to {origin_of(self.url)}: {reason}"
         announce_logger.warning("msg=AnnouncementFailed %s error=%s", fields, message)
         raise ApplicationError(message, type=ANNOUNCEMENT_FAILED, non_retryable=False)
 
