@@ -36,7 +36,7 @@ help: ## Describe the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: COMPLETER=python|go  WORKFLOW_ID=$(WORKFLOW_ID)  TOKEN=<hex>  RESULT=<text>  DB_FILE=<path>  LISTEN=$(LISTEN)"
+	@echo "Variables: COMPLETER=python|go (run-all also http|link)  WORKFLOW_ID=$(WORKFLOW_ID)  TOKEN=<hex>  RESULT=<text>  DB_FILE=<path>  LISTEN=$(LISTEN)"
 
 .PHONY: install
 install: .venv/.installed $(GO_COMPLETER) ## Install uv, the Python workspace, the dev server, and build the Go completer
