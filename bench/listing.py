@@ -10,6 +10,12 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import (
+    DescribeWorkflowExecutionRequest,
+    ListWorkflowExecutionsRequest,
+)
+
 from bench.measure import Bench, MeasureError, complete_leftovers, failure, percentile, run_process
 from bench.prepare import prepare
 
@@ -42,23 +48,37 @@ class ListPhase:
 
 async def sdk_list(bench: Bench, query: str, concurrency: int) -> int:
     """The ceiling: visibility pages on the connected client, a describe of each Workflow as
-    its page arrives, at most `concurrency` in flight; counts the pending Activities."""
+    its page arrives, at most `concurrency` in flight; counts the pending Activities. Raw
+    service calls, as the completers make them: no conversion of the answers."""
+    service = bench.client.workflow_service
+    namespace = bench.client.namespace
     limit = asyncio.Semaphore(concurrency)
     rows = 0
 
-    async def describe(workflow_id: str, run_id: str | None) -> None:
+    async def describe(execution: WorkflowExecution) -> None:
         nonlocal rows
         try:
-            handle = bench.client.get_workflow_handle(workflow_id, run_id=run_id)
-            description = await handle.describe()
-            rows += len(description.raw_description.pending_activities)
+            answer = await service.describe_workflow_execution(
+                DescribeWorkflowExecutionRequest(namespace=namespace, execution=execution)
+            )
+            rows += len(answer.pending_activities)
         finally:
             limit.release()
 
     tasks = []
-    async for execution in bench.client.list_workflows(query, page_size=PAGE_SIZE):
-        await limit.acquire()
-        tasks.append(asyncio.create_task(describe(execution.id, execution.run_id)))
+    token = b""
+    while True:
+        page = await service.list_workflow_executions(
+            ListWorkflowExecutionsRequest(
+                namespace=namespace, page_size=PAGE_SIZE, next_page_token=token, query=query
+            )
+        )
+        for info in page.executions:
+            await limit.acquire()
+            tasks.append(asyncio.create_task(describe(info.execution)))
+        token = page.next_page_token
+        if not token:
+            break
     await asyncio.gather(*tasks)
     return rows
 
