@@ -79,7 +79,7 @@ def odd_length(digits: int) -> str:
 def unknown_command(verb: str) -> str:
     return (
         f'error: unknown command "{verb}": use complete, fail, heartbeat, cancel, inspect, '
-        "list or serve (see --help)"
+        "list, serve or link (see --help)"
     )
 
 
@@ -116,12 +116,23 @@ def completed(workflow_id: str, attempt: int = 1) -> str:
     return f"Completed {desc(workflow_id, attempt)}"
 
 
-def not_pending(workflow_id: str, attempt: int = 1) -> str:
-    return (
-        f"error: {desc(workflow_id, attempt)} is not pending any more: it was completed, failed, "
-        "timed out or retried, or its Workflow closed; a retry logs a new token in the "
-        "Worker's log"
-    )
+def not_pending(workflow_id: str, reason: str, attempt: int = 1) -> str:
+    """The refusal of an Activity that is not pending any more, saying what closed it
+    (docs/completer-cli.md, "When the server answers 'not pending any more'"): REASON as
+    tests/serve/contract.py words it (`was_completed`, `was_retried`) or as below."""
+    return f"error: {desc(workflow_id, attempt)} is not pending any more: {reason}"
+
+
+def failed_at(time: str, message: str, identity: str) -> str:
+    return f"it failed at {time}: {message} (reported by {identity})"
+
+
+def timed_out_at(time: str, kind: str) -> str:
+    return f"it timed out at {time} (its {kind} timeout)"
+
+
+def workflow_was(status: str, time: str) -> str:
+    return f"its Workflow was {status} at {time}"
 
 
 def unknown_namespace(namespace: str, address: str) -> str:

@@ -35,6 +35,8 @@ from tests.harness import (
     unique_id,
     wait_until,
 )
+from tests.serve import contract as c
+from tests.serve.history import TIMED_OUT, closing, events, rfc3339
 
 COMPLETED = EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
 FAILED = EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
@@ -342,6 +344,9 @@ class Refused:
     workflow_id: str
     attempt: int
     handle: Any
+    # What the refusal says closed the Activity, read from the Workflow's history once it
+    # shows no more changes.
+    reason: str
 
 
 class Scenarios:
@@ -359,30 +364,57 @@ class Scenarios:
         run = self.demo.run("python", "--tasktoken", line.token, "--result", "first")
         assert run.returncode == 0, run
         assert self.demo.result(handle) == "first"
-        return Refused(line.token, handle.id, 1, handle)
+        closed = closing(self.demo, handle)
+        return Refused(
+            line.token, handle.id, 1, handle, c.was_completed(closed.time, closed.identity)
+        )
 
     def failed(self) -> Refused:
         handle, line = self.demo.pending()
         run = self.demo.run("go", "fail", "--tasktoken", line.token, "--reason", "gave up")
         assert run.returncode == 0, run
         self.wait_closed(handle, WorkflowExecutionStatus.FAILED)
-        return Refused(line.token, handle.id, 1, handle)
+        closed = closing(self.demo, handle)
+        reason = h.failed_at(closed.time, "gave up", closed.identity)
+        return Refused(line.token, handle.id, 1, handle, reason)
 
     def timed_out(self) -> Refused:
         handle, line = self.demo.pending(start_to_close=2, max_attempts=1)
         self.wait_closed(handle, WorkflowExecutionStatus.FAILED)
-        return Refused(line.token, handle.id, 1, handle)
+        return Refused(line.token, handle.id, 1, handle, self.timed_out_reason(handle))
 
     def retried(self) -> Refused:
+        """Attempt 1 timed out and was retried; attempt 2 timed out too (waited for, so
+        that the history no longer changes while the completers read it)."""
         handle, line = self.demo.pending(start_to_close=2, max_attempts=2)
         self.demo.worker.wait_for_token(handle.id, attempt=2)
-        return Refused(line.token, handle.id, 1, handle)
+        self.wait_closed(handle, WorkflowExecutionStatus.FAILED)
+        reason = "attempt 1 was retried: attempt 2 " + self.timed_out_reason(handle).removeprefix(
+            "it "
+        )
+        return Refused(line.token, handle.id, 1, handle, reason)
+
+    def retried_pending(self) -> Refused:
+        """Attempt 1 failed as retryable; attempt 2 is pending, as long as the suite runs."""
+        handle, line = self.demo.pending(max_attempts=2)
+        run = self.demo.run(
+            "go", "fail", "--tasktoken", line.token, "--reason", "again", "--retryable"
+        )
+        assert run.returncode == 0, run
+        self.demo.worker.wait_for_token(handle.id, attempt=2)
+        return Refused(line.token, handle.id, 1, handle, c.was_retried(1, 2))
 
     def terminated(self) -> Refused:
         handle, line = self.demo.pending()
         self.demo.loop.run(handle.terminate(reason="terminated by the bad-input suite"))
         self.wait_closed(handle, WorkflowExecutionStatus.TERMINATED)
-        return Refused(line.token, handle.id, 1, handle)
+        [terminated] = events(self.demo, handle, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED)
+        reason = h.workflow_was("terminated", rfc3339(terminated.event_time))
+        return Refused(line.token, handle.id, 1, handle, reason)
+
+    def timed_out_reason(self, handle: Any) -> str:
+        [timed_out] = events(self.demo, handle, TIMED_OUT)
+        return h.timed_out_at(rfc3339(timed_out.event_time), "start-to-close")
 
     def wait_closed(self, handle: Any, status: WorkflowExecutionStatus) -> None:
         wait_until(
@@ -397,14 +429,16 @@ def scenarios(
     return Scenarios(Demo(dev_server, worker, loop, client))
 
 
-@pytest.mark.parametrize("scenario", ["completed", "failed", "timed-out", "retried", "terminated"])
+@pytest.mark.parametrize(
+    "scenario", ["completed", "failed", "timed-out", "retried", "retried-pending", "terminated"]
+)
 def test_a_token_that_is_not_pending_any_more_is_refused(
     scenarios: Scenarios, demo: Demo, completer: str, scenario: str
 ) -> None:
     refused = scenarios.get(scenario)
     run = demo.run(completer, "--tasktoken", refused.token, "--result", f"late {completer}")
     h.assert_clean_failure(run, 3)
-    assert run.stderr == h.not_pending(refused.workflow_id, refused.attempt) + "\n"
+    assert run.stderr == h.not_pending(refused.workflow_id, refused.reason, refused.attempt) + "\n"
     h.assert_no_token([run.stdout, run.stderr], refused.token)
     if scenario == "completed":
         # The first completion stands, alone.
@@ -638,7 +672,7 @@ def test_a_batch_reports_each_bad_line_and_goes_on(
     assert sorted(records) == sorted(lines)
     expected_messages = {
         3: h.completed(handle.id),
-        4: h.not_pending(done.workflow_id).removeprefix("error: "),
+        4: h.not_pending(done.workflow_id, done.reason).removeprefix("error: "),
     }
     for number, (_, outcome, code, message) in lines.items():
         record = records[number]

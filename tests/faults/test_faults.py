@@ -33,6 +33,8 @@ from tests.harness import (
     unique_id,
     wait_until,
 )
+from tests.serve import contract as c
+from tests.serve.history import closing
 
 COMPLETED = EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
 FAILED = EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
@@ -326,7 +328,8 @@ def test_after_a_start_to_close_timeout_the_old_token_is_refused_and_the_new_one
     )
     for (handle, line, kind), each in zip(tries, refusals, strict=True):
         h.assert_clean_failure(each.run, 3)
-        assert each.run.stderr == h.not_pending(handle.id, attempt=1) + "\n", kind
+        told = h.not_pending(handle.id, c.was_retried(1, 2), attempt=1)
+        assert each.run.stderr == told + "\n", kind
         h.assert_no_token([each.run.stdout, each.run.stderr], line.token)
 
     # The completers start first and wait for the new token on standard input: once the
@@ -381,7 +384,9 @@ def test_a_second_completion_of_one_attempt_is_refused_and_the_first_stands(
 
     again = demo.run(second, *complete_args(line, f"second, by {second}"))
     h.assert_clean_failure(again, 3)
-    assert again.stderr == h.not_pending(handle.id) + "\n"
+    closed = closing(demo, handle)
+    told = h.not_pending(handle.id, c.was_completed(closed.time, closed.identity))
+    assert again.stderr == told + "\n"
     assert demo.result(handle) == f"first, by {first}"
     assert_completed_once(demo.loop, handle, f"first, by {first}")
 
@@ -403,10 +408,14 @@ def test_twenty_completers_racing_on_one_token_complete_it_exactly_once(demo: De
     assert len(winners) == 1, [(r.returncode, r.stderr) for r in runs]
     [winner] = winners
     assert (runs[winner].stdout, runs[winner].stderr) == (h.completed(handle.id) + "\n", "")
+    # Every other racer sent another result: each is told who won, and when.
+    closed = closing(demo, handle)
+    assert f" via {kinds[winner]}-completer cli@" in closed.identity, closed
+    told = h.not_pending(handle.id, c.was_completed(closed.time, closed.identity))
     for i, run in enumerate(runs):
         h.assert_no_token([run.stdout, run.stderr], line.token)
         if i != winner:
             h.assert_clean_failure(run, 3)
-            assert run.stderr == h.not_pending(handle.id) + "\n", kinds[i]
+            assert run.stderr == told + "\n", kinds[i]
     assert demo.result(handle) == results[winner]
     assert_completed_once(demo.loop, handle, results[winner])

@@ -28,6 +28,8 @@ from tests.harness import (
     run_completer,
     wait_until,
 )
+from tests.serve import contract as c
+from tests.serve.history import closing
 
 FAILURE_TYPES = {"python": "PythonCompleterFailure", "go": "GoCompleterFailure"}
 UNICODE = "Grüße, 世界 ✓"
@@ -68,11 +70,14 @@ def by_ids(workflow_id: str) -> str:
     return f'Activity "1" of Workflow "{workflow_id}"'
 
 
-def not_pending(desc: str) -> str:
-    return (
-        f"error: {desc} is not pending any more: it was completed, failed, timed out or "
-        "retried, or its Workflow closed; a retry logs a new token in the Worker's log"
-    )
+def not_pending(desc: str, reason: str) -> str:
+    """REASON as tests/serve/contract.py words it (docs/completer-cli.md, "When the server
+    answers 'not pending any more'")."""
+    return f"error: {desc} is not pending any more: {reason}"
+
+
+def already_done(desc: str, verbed: str, time: str, identity: str) -> str:
+    return f"Already done: {desc} was {verbed} at {time} by {identity}"
 
 
 def cancel_refused(desc: str, workflow_id: str) -> str:
@@ -271,7 +276,7 @@ def test_fail_retryable_runs_a_new_attempt_with_a_new_token(
     assert second.run_id == first.run_id
 
     stale = demo.run(completer, "complete", "--tasktoken", first.token, "--result", "stale")
-    assert_error(stale, 3, not_pending(by_token(handle.id, 1)))
+    assert_error(stale, 3, not_pending(by_token(handle.id, 1), c.was_retried(1, 2)))
 
     args, desc = target(by, handle.id, second)
     run = demo.run(completer, "complete", *args, "--result", "second attempt")
@@ -436,14 +441,16 @@ def test_temporal_cli_fails_by_ids(demo: Demo) -> None:
 
 def assert_both_alike(demo: Demo, cases: list[tuple[list[str], int, str]]) -> None:
     """Runs every case with both completers (two processes at a time) on the same
-    Activity, and checks that both print the same line with the same code, the expected one."""
+    Activity, and checks that both print the same line with the same code, the expected one
+    (on standard output for exit 0, else on standard error)."""
     jobs = [(kind, args) for args, _, _ in cases for kind in ("python", "go")]
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(pool.map(lambda job: demo.run(job[0], *job[1]), jobs))
     for (args, code, line), python, go in zip(cases, runs[::2], runs[1::2], strict=True):
         python_out = (python.returncode, python.stderr, python.stdout)
         assert (go.returncode, go.stderr, go.stdout) == python_out, args
-        assert python_out == (code, line + "\n", ""), args
+        expected = (code, "", line + "\n") if code == 0 else (code, line + "\n", "")
+        assert python_out == expected, args
 
 
 def test_both_languages_refuse_alike(demo: Demo) -> None:
@@ -468,15 +475,26 @@ def test_both_languages_refuse_alike(demo: Demo) -> None:
 
     assert demo.run("go", "cancel", *token).returncode == 0
     assert_cancelled(demo, handle)
+    closed = closing(demo, handle)
+    assert " via go-completer cli@" in closed.identity, closed
+    reason = f"it was reported as cancelled at {closed.time} by {closed.identity}"
     assert_both_alike(
         demo,
         [
-            (["complete", *token, "--result", "late"], 3, not_pending(token_desc)),
-            (["fail", *ids, "--reason", "late"], 3, not_pending(ids_desc)),
-            (["heartbeat", *ids], 3, not_pending(ids_desc)),
-            (["cancel", *token], 3, not_pending(token_desc)),
+            (["complete", *token, "--result", "late"], 3, not_pending(token_desc, reason)),
+            (["fail", *ids, "--reason", "late"], 3, not_pending(ids_desc, reason)),
+            (["heartbeat", *ids], 3, not_pending(ids_desc, reason)),
+            # Other details than the cancellation recorded (none): another request.
+            (["cancel", *token, "--details", "late"], 3, not_pending(token_desc, reason)),
+            # The very same cancellation again: already done, by whoever asks.
+            (
+                ["cancel", *token],
+                0,
+                already_done(token_desc, "reported as cancelled", closed.time, closed.identity),
+            ),
         ],
     )
+    assert_cancelled(demo, handle)
 
 
 def test_both_languages_report_an_unreachable_server_alike(demo: Demo) -> None:
