@@ -111,7 +111,7 @@ bench: install ## Measure the completers: one completion, bulk --batch, pending 
 
 .PHONY: bench-smoke
 bench-smoke: install ## A small benchmark run (N=50, 3 runs) that checks the benchmark still works, timing nothing
-	$(VENV_BIN)/python bench/run.py --sizes 50 --runs 3 --pending 0,50 --results $(CURDIR)/.bench-smoke
+	$(VENV_BIN)/python bench/run.py --sizes 50 --runs 3 --pending 0,50 --list-pending 50 --serve-sizes 20 --results $(CURDIR)/.bench-smoke
 
 .PHONY: lint
 lint: .venv/.installed ## Lint: ruff check and format, mypy, gofmt, go vet
