@@ -82,34 +82,42 @@ async def _text_payloads(client: Client, text: str | None) -> Payloads | None:
     return None if text is None else await client.data_converter.encode_wrapper([text])
 
 
+async def _respond(
+    client: Client,
+    target: Target,
+    timeout: timedelta,
+    by_token: tuple[str, Any],
+    by_ids: tuple[str, Any],
+    **fields: Any,
+) -> Any:
+    """Sends one of a pair of requests: by task token, or by IDs (method name and message
+    type of each), with the fields the two share (identity, result, failure, details)."""
+    fields["namespace"] = client.namespace
+    if target.task_token is not None:
+        method, message = by_token
+        fields["task_token"] = target.task_token
+    else:
+        method, message = by_ids
+        fields.update(
+            workflow_id=target.workflow_id,
+            run_id=target.run_id or "",
+            activity_id=target.activity_id,
+        )
+    call = getattr(client.workflow_service, method)
+    return await call(message(**fields), retry=True, timeout=timeout)
+
+
 def complete_request(result: str) -> Request:
     async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
-        payloads = await _text_payloads(client, result)
-        service = client.workflow_service
-        if target.task_token is not None:
-            await service.respond_activity_task_completed(
-                RespondActivityTaskCompletedRequest(
-                    task_token=target.task_token,
-                    namespace=client.namespace,
-                    identity=identity,
-                    result=payloads,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
-        else:
-            await service.respond_activity_task_completed_by_id(
-                RespondActivityTaskCompletedByIdRequest(
-                    workflow_id=target.workflow_id,
-                    run_id=target.run_id or "",
-                    activity_id=target.activity_id,
-                    namespace=client.namespace,
-                    identity=identity,
-                    result=payloads,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
+        await _respond(
+            client,
+            target,
+            timeout,
+            ("respond_activity_task_completed", RespondActivityTaskCompletedRequest),
+            ("respond_activity_task_completed_by_id", RespondActivityTaskCompletedByIdRequest),
+            identity=identity,
+            result=await _text_payloads(client, result),
+        )
 
     return request
 
@@ -120,63 +128,30 @@ def fail_request(reason: str, retryable: bool) -> Request:
     async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
         failure = Failure()
         await client.data_converter.encode_failure(error, failure)
-        service = client.workflow_service
-        if target.task_token is not None:
-            await service.respond_activity_task_failed(
-                RespondActivityTaskFailedRequest(
-                    task_token=target.task_token,
-                    namespace=client.namespace,
-                    identity=identity,
-                    failure=failure,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
-        else:
-            await service.respond_activity_task_failed_by_id(
-                RespondActivityTaskFailedByIdRequest(
-                    workflow_id=target.workflow_id,
-                    run_id=target.run_id or "",
-                    activity_id=target.activity_id,
-                    namespace=client.namespace,
-                    identity=identity,
-                    failure=failure,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
+        await _respond(
+            client,
+            target,
+            timeout,
+            ("respond_activity_task_failed", RespondActivityTaskFailedRequest),
+            ("respond_activity_task_failed_by_id", RespondActivityTaskFailedByIdRequest),
+            identity=identity,
+            failure=failure,
+        )
 
     return request
 
 
 def heartbeat_request(details: str | None) -> Request:
     async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
-        payloads = await _text_payloads(client, details)
-        service = client.workflow_service
-        if target.task_token is not None:
-            answer: Any = await service.record_activity_task_heartbeat(
-                RecordActivityTaskHeartbeatRequest(
-                    task_token=target.task_token,
-                    namespace=client.namespace,
-                    identity=identity,
-                    details=payloads,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
-        else:
-            answer = await service.record_activity_task_heartbeat_by_id(
-                RecordActivityTaskHeartbeatByIdRequest(
-                    workflow_id=target.workflow_id,
-                    run_id=target.run_id or "",
-                    activity_id=target.activity_id,
-                    namespace=client.namespace,
-                    identity=identity,
-                    details=payloads,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
+        answer = await _respond(
+            client,
+            target,
+            timeout,
+            ("record_activity_task_heartbeat", RecordActivityTaskHeartbeatRequest),
+            ("record_activity_task_heartbeat_by_id", RecordActivityTaskHeartbeatByIdRequest),
+            identity=identity,
+            details=await _text_payloads(client, details),
+        )
         # The Go SDK reports a pause or reset only for a heartbeat by token; by IDs it
         # returns success. Doing the same keeps the two completers' answers equal.
         if answer.cancel_requested or (
@@ -195,32 +170,15 @@ def heartbeat_request(details: str | None) -> Request:
 
 def cancel_request(details: str | None) -> Request:
     async def request(client: Client, target: Target, identity: str, timeout: timedelta) -> None:
-        payloads = await _text_payloads(client, details)
-        service = client.workflow_service
-        if target.task_token is not None:
-            await service.respond_activity_task_canceled(
-                RespondActivityTaskCanceledRequest(
-                    task_token=target.task_token,
-                    namespace=client.namespace,
-                    identity=identity,
-                    details=payloads,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
-        else:
-            await service.respond_activity_task_canceled_by_id(
-                RespondActivityTaskCanceledByIdRequest(
-                    workflow_id=target.workflow_id,
-                    run_id=target.run_id or "",
-                    activity_id=target.activity_id,
-                    namespace=client.namespace,
-                    identity=identity,
-                    details=payloads,
-                ),
-                retry=True,
-                timeout=timeout,
-            )
+        await _respond(
+            client,
+            target,
+            timeout,
+            ("respond_activity_task_canceled", RespondActivityTaskCanceledRequest),
+            ("respond_activity_task_canceled_by_id", RespondActivityTaskCanceledByIdRequest),
+            identity=identity,
+            details=await _text_payloads(client, details),
+        )
 
     return request
 
