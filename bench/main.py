@@ -105,7 +105,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--concurrency",
         type=numbers,
-        default="32",
+        default="64",
         metavar="C,C",
         help="bulk: requests in flight (--batch --concurrency, and the SDK loop); "
         "several values sweep them, each measured for every program and size",

@@ -26,7 +26,7 @@ const (
 // DefaultConcurrency is the --concurrency of a batch or a list when none is
 // given, and maxConcurrency the largest accepted.
 const (
-	DefaultConcurrency = "32"
+	DefaultConcurrency = "64"
 	maxConcurrency     = 1000
 )
 

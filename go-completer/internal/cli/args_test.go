@@ -189,8 +189,8 @@ func TestParseArgsAcceptedForms(t *testing.T) {
 		{"batch with the default concurrency", []string{"complete", "--batch", "jobs.txt", "--result", "r"}, func(t *testing.T, c *command) {
 			wantText(t, "batch", c.batch.value, "jobs.txt")
 			wantText(t, "result", c.result, "r")
-			if c.concurrency != 32 {
-				t.Errorf("concurrency = %d, want 32", c.concurrency)
+			if c.concurrency != 64 {
+				t.Errorf("concurrency = %d, want 64", c.concurrency)
 			}
 		}},
 		{"batch in the bare form", []string{"--batch", "-"}, func(t *testing.T, c *command) {

@@ -53,7 +53,7 @@ func TestParseArgsForList(t *testing.T) {
 	}
 
 	c, err := parseArgs([]string{"list"})
-	if err != nil || c.verb != verbList || c.query.set || c.json || c.pageSize != 1000 || c.concurrency != 32 || c.rpcTimeout != 10*time.Second {
+	if err != nil || c.verb != verbList || c.query.set || c.json || c.pageSize != 1000 || c.concurrency != 64 || c.rpcTimeout != 10*time.Second {
 		t.Errorf("parseArgs(list) = %+v, %v", c, err)
 	}
 	c, err = parseArgs([]string{"list", "-json", "--query", "", "--page-size=007", "--concurrency", "3", "--namespace", "ns", "--workflow-id="})

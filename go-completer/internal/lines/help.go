@@ -42,7 +42,7 @@ const helpBatch = `Batch (instead of a target):
                           and optional %s, "identity", "idempotency_key";
                           FILE - reads standard input.
                           Prints one JSON line per job, as each job finishes.
-  --concurrency N         requests in flight at most, 1 to 1000 (default 32)
+  --concurrency N         requests in flight at most, 1 to 1000 (default 64)
 
 `
 
@@ -85,7 +85,7 @@ Options:
   --query QUERY           a visibility query, sent as is, instead of
                           TaskQueue = "async" AND ExecutionStatus = "Running"
   --json                  one JSON line per pending Activity, with the --batch job keys
-  --concurrency N         describes in flight at most, 1 to 1000 (default 32)
+  --concurrency N         describes in flight at most, 1 to 1000 (default 64)
   --page-size N           Workflows per visibility page, 1 to 1000 (default 1000)
 
 Connection (default: Temporal's environment configuration, TEMPORAL_ADDRESS etc.):

@@ -24,7 +24,7 @@ _GO_BOOLS = {
     **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
 }
 
-DEFAULT_CONCURRENCY = "32"
+DEFAULT_CONCURRENCY = "64"
 MAX_CONCURRENCY = 1000
 DEFAULT_PAGE_SIZE = "1000"
 MAX_PAGE_SIZE = 1000
