@@ -98,7 +98,9 @@ run-all: install ## Run the whole demo, COMPLETER=python|go|http (serve)|link (a
 .PHONY: test
 test: install lint checkgenerate bench-smoke ## Run every test: lint, generated-code check, Go tests, a small benchmark run, Python tests
 	cd go-completer && go test ./...
-	$(VENV_BIN)/pytest --ignore=tests/browser
+	@# Two pytest workers, each with its own dev server and Worker (session fixtures); a test
+	@# file stays on one worker, so its module-scoped servers start once.
+	$(VENV_BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
 
 .PHONY: test-browser
 test-browser: install ## Run the browser tests: headless Chromium (Debian's chromium package) on the approval page

@@ -121,7 +121,12 @@ class Closing:
 
 
 def closing(demo: Demo, handle: Any) -> Closing:
-    [event] = events(demo, handle, *CLOSING)
+    # While a Workflow task is in flight (a Workflow busy with signals, say) the server
+    # buffers new events: the closing event shows once that task completes.
+    found: list[Any] = wait_until(
+        lambda: events(demo, handle, *CLOSING), 30, f"the Activity's closing event in {handle.id}"
+    )
+    [event] = found
     attributes = {
         COMPLETED: "activity_task_completed_event_attributes",
         FAILED: "activity_task_failed_event_attributes",
