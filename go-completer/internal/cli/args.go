@@ -167,24 +167,19 @@ func parseArgs(args []string) (*command, error) {
 	}
 
 	c := &command{verb: verb, rpcTimeoutText: DefaultRPCTimeout, concurrencyText: DefaultConcurrency, pageSizeText: defaultPageSize}
-	fs := c.flagSet(verb)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			c.help = true
-			return c, nil
-		}
-		return nil, flagError(verb, err)
+	help, err := parseFlags(c.flagSet(verb), verb, args)
+	if err != nil {
+		return nil, err
 	}
-	if rest := fs.Args(); len(rest) > 0 {
-		return nil, lines.UnexpectedArgument(rest[0])
+	if help {
+		c.help = true
+		return c, nil
 	}
 
 	if verb != verbInspect {
-		timeout, err := ParseRPCTimeout(c.rpcTimeoutText)
-		if err != nil {
-			return nil, lines.BadRPCTimeout(c.rpcTimeoutText)
+		if err := c.parseRPCTimeout(); err != nil {
+			return nil, err
 		}
-		c.rpcTimeout = timeout
 	}
 	concurrency, ok := parseWholeNumber(c.concurrencyText, maxConcurrency)
 	if !ok {
@@ -271,6 +266,32 @@ func parseWholeNumber(text string, limit int) (int, bool) {
 // flagError turns an error of the flag package into the CLI page's line. The
 // flag package reports errors as text only; the prefixes below are its
 // messages (go/src/flag/flag.go), and the tests pin each of them.
+// parseFlags parses args into fs as every verb does: whether help was asked
+// for, else the first fault of the command line in the page's words, a stray
+// positional argument included.
+func parseFlags(fs *flag.FlagSet, verb string, args []string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, flagError(verb, err)
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		return false, lines.UnexpectedArgument(rest[0])
+	}
+	return false, nil
+}
+
+// parseRPCTimeout reads --rpc-timeout into c.rpcTimeout.
+func (c *command) parseRPCTimeout() error {
+	timeout, err := ParseRPCTimeout(c.rpcTimeoutText)
+	if err != nil {
+		return lines.BadRPCTimeout(c.rpcTimeoutText)
+	}
+	c.rpcTimeout = timeout
+	return nil
+}
+
 func flagError(verb string, err error) *lines.Failure {
 	text := err.Error()
 	if name, ok := strings.CutPrefix(text, "flag provided but not defined: "); ok {

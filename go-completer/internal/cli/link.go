@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -56,21 +55,17 @@ func parseLinkArgs(args []string) (*linkCommand, error) {
 	fs.Var(&c.baseURL, "base-url", "where serve is reached")
 	fs.Var(&c.linkKeyFile, "link-key-file", "the signing key")
 	c.conn.connectionOptions(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			c.help = true
-			return c, nil
-		}
-		return nil, flagError(verbLink, err)
-	}
-	if rest := fs.Args(); len(rest) > 0 {
-		return nil, lines.UnexpectedArgument(rest[0])
-	}
-	timeout, err := ParseRPCTimeout(c.conn.rpcTimeoutText)
+	help, err := parseFlags(fs, verbLink, args)
 	if err != nil {
-		return nil, lines.BadRPCTimeout(c.conn.rpcTimeoutText)
+		return nil, err
 	}
-	c.conn.rpcTimeout = timeout
+	if help {
+		c.help = true
+		return c, nil
+	}
+	if err := c.conn.parseRPCTimeout(); err != nil {
+		return nil, err
+	}
 	if err := c.conn.checkTarget(); err != nil {
 		return nil, err
 	}

@@ -76,21 +76,17 @@ func parseServeArgs(args []string) (*serveCommand, error) {
 	fs.Var(&c.tlsKey, "tls-key", "the PEM key of --tls-cert")
 	fs.Var(&c.linkKeyFile, "link-key-file", "answer the signed links made with this key file")
 	c.conn.connectionOptions(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			c.help = true
-			return c, nil
-		}
-		return nil, flagError(verbServe, err)
-	}
-	if rest := fs.Args(); len(rest) > 0 {
-		return nil, lines.UnexpectedArgument(rest[0])
-	}
-	timeout, err := ParseRPCTimeout(c.conn.rpcTimeoutText)
+	help, err := parseFlags(fs, verbServe, args)
 	if err != nil {
-		return nil, lines.BadRPCTimeout(c.conn.rpcTimeoutText)
+		return nil, err
 	}
-	c.conn.rpcTimeout = timeout
+	if help {
+		c.help = true
+		return c, nil
+	}
+	if err := c.conn.parseRPCTimeout(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
