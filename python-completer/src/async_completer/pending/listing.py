@@ -126,18 +126,25 @@ class Lister:
         except BaseExceptionGroup as failures:
             raise _first(failures) from None
 
-    async def _describe(self, execution: WorkflowExecution, sink: Sink) -> bool:
-        """Describes one Workflow into sink; False when it does not exist (any more)."""
+    async def _describe_execution(
+        self, execution: WorkflowExecution
+    ) -> DescribeWorkflowExecutionResponse:
+        """DescribeWorkflowExecution within --rpc-timeout; raises _Gone when the Workflow
+        does not exist (any more)."""
         request = DescribeWorkflowExecutionRequest(
             namespace=self._client.namespace, execution=execution
         )
+        return await self._call(
+            self._client.workflow_service.describe_workflow_execution(
+                request, retry=True, timeout=timedelta(seconds=self._timeout)
+            ),
+            query=False,
+        )
+
+    async def _describe(self, execution: WorkflowExecution, sink: Sink) -> bool:
+        """Describes one Workflow into sink; False when it does not exist (any more)."""
         try:
-            response = await self._call(
-                self._client.workflow_service.describe_workflow_execution(
-                    request, retry=True, timeout=timedelta(seconds=self._timeout)
-                ),
-                query=False,
-            )
+            response = await self._describe_execution(execution)
         except _Gone:
             return False  # deleted since visibility saw it: left out
         rows = pending_of(execution, response)
@@ -150,16 +157,8 @@ class Lister:
     ) -> tuple[str, int] | None:
         """See the module's pending_attempt."""
         execution = WorkflowExecution(workflow_id=workflow_id, run_id=run_id or "")
-        request = DescribeWorkflowExecutionRequest(
-            namespace=self._client.namespace, execution=execution
-        )
         try:
-            response = await self._call(
-                self._client.workflow_service.describe_workflow_execution(
-                    request, retry=True, timeout=timedelta(seconds=self._timeout)
-                ),
-                query=False,
-            )
+            response = await self._describe_execution(execution)
         except _Gone:
             return None
         info = response.workflow_execution_info
