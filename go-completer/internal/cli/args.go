@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
@@ -209,45 +209,14 @@ func parseArgs(args []string) (*command, error) {
 	if c.resultFlag.set && c.resultFile.set {
 		return nil, lines.ResultAndFile()
 	}
-	if c.identity.set && !validIdentity(c.identity.value) {
+	if c.identity.set && !identity.Valid(c.identity.value) {
 		return nil, lines.BadIdentity()
 	}
-	if c.idempotencyKey.set && !validIdempotencyKey(c.idempotencyKey.value) {
+	if c.idempotencyKey.set && !identity.ValidKey(c.idempotencyKey.value) {
 		return nil, lines.BadIdempotencyKey()
 	}
 	c.result = c.resultFlag.value
 	return c, nil
-}
-
-// maxIdentityLength bounds an identity and an idempotency key alike.
-const maxIdentityLength = 128
-
-// validIdentity reports whether text is 1 to 128 characters (UTF-8) without
-// control characters (U+0000 to U+001F, U+007F to U+009F).
-func validIdentity(text string) bool {
-	if !utf8.ValidString(text) || text == "" || utf8.RuneCountInString(text) > maxIdentityLength {
-		return false
-	}
-	for _, r := range text {
-		if r <= 0x1f || (0x7f <= r && r <= 0x9f) {
-			return false
-		}
-	}
-	return true
-}
-
-// validIdempotencyKey reports whether key is 1 to 128 printable ASCII
-// characters without spaces (! to ~).
-func validIdempotencyKey(key string) bool {
-	if key == "" || len(key) > maxIdentityLength {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < '!' || key[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
 
 // parseWholeNumber reads --concurrency or --page-size: ASCII digits only (no

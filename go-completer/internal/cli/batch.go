@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/async-completion/go-completer/internal/batch"
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // runBatch runs `complete --batch` or `fail --batch`: it checks every line,
@@ -90,10 +92,10 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 	if c.verb == verbFail && c.reason == "" {
 		return job{}, lines.FailNeedsReason()
 	}
-	if c.identity.set && !validIdentity(c.identity.value) {
+	if c.identity.set && !identity.Valid(c.identity.value) {
 		return job{}, lines.JobBadIdentity()
 	}
-	if c.idempotencyKey.set && !validIdempotencyKey(c.idempotencyKey.value) {
+	if c.idempotencyKey.set && !identity.ValidKey(c.idempotencyKey.value) {
 		return job{}, lines.JobBadIdempotencyKey()
 	}
 	if c.taskToken.set {
@@ -129,14 +131,14 @@ func (r *runner) sendBatch(cmd *command, jobs []job, out *batch.Output) error {
 	}
 	defer c.Close()
 	svc := c.WorkflowService()
-	batch.Run(jobs, cmd.concurrency, func(j *job) batch.Outcome {
+	batch.Run(jobs, cmd.concurrency, func(j *job) model.Outcome {
 		return sendJob(svc, j, server)
 	}, out)
 	return nil
 }
 
 // sendJob sends one job, bounded by --rpc-timeout, and says what became of it.
-func sendJob(svc activityService, j *job, server request) (outcome batch.Outcome) {
+func sendJob(svc activityService, j *job, server request) (outcome model.Outcome) {
 	outcome.Line = j.line
 	// A bug in one job must not end the others, nor the program without its
 	// lines.

@@ -14,13 +14,13 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/term"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/temporalconn"
@@ -168,27 +168,8 @@ func (r *runner) runOne(cmd *command) error {
 // cliIdentity is what a request of the command line records as who acted:
 // --identity (or a batch job's "identity"), else PID@HOST.
 func cliIdentity(cmd *command) string {
-	actor := cmd.identity.value
-	if !cmd.identity.set {
-		actor = lines.DefaultActor(os.Getpid(), hostName())
-	}
-	return lines.Identity(actor, surfaceCLI, hostName(), cmd.idempotencyKey.value)
+	return identity.CLIRecorded(cmd.identity.value, cmd.identity.set, cmd.idempotencyKey.value)
 }
-
-// The SURFACEs of the recorded identity.
-const (
-	surfaceCLI   = "cli"
-	surfaceServe = "serve"
-)
-
-// hostName is the machine's host name, as the recorded identity names it.
-var hostName = sync.OnceValue(func() string {
-	name, err := os.Hostname()
-	if err != nil || name == "" {
-		return "unknown"
-	}
-	return name
-})
 
 // isTerminal reports whether w is a terminal, where a progress line that
 // rewrites itself makes sense.

@@ -13,6 +13,7 @@ import (
 	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // verbLink prints a signed action link (docs/completer-cli.md, "Signed action
@@ -177,7 +178,7 @@ func (r *runner) link(args []string) error {
 	if !current.pending {
 		ctx, cancel := context.WithTimeout(context.Background(), cmd.conn.rpcTimeout)
 		defer cancel()
-		target := history.Target{Namespace: server.namespace, WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID}
+		target := model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID}
 		return explainNotPending(ctx, svc, target, server.desc, server)
 	}
 	link.Namespace, link.RunID, link.Attempt = server.namespace, current.runID, int64(current.attempt)

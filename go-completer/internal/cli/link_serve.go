@@ -4,9 +4,10 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/async-completion/go-completer/internal/history"
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/page"
 	"github.com/async-completion/go-completer/internal/serve"
 )
@@ -43,10 +44,10 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 			result: link.Text, reason: link.Text, rpcTimeout: b.rpcTimeout},
 		desc:       lines.DescribeAttempt(link.ActivityID, link.WorkflowID, link.Attempt),
 		workflowID: link.WorkflowID,
-		identity:   lines.Identity(lines.LinkActor(link.For), surfaceServe, hostName(), ""),
+		identity:   identity.Recorded(identity.LinkActor(link.For), identity.Serve, ""),
 	}
 	server := b.server.about(j)
-	target := history.Target{Namespace: server.namespace, WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)}
+	target := model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)}
 
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
@@ -79,7 +80,7 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 
 // pendingAtAttempt is nil when the Activity is pending at the link's attempt;
 // else the refusal that says what closed it (a retry, the history).
-func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc activityService, link links.Link, target history.Target, desc string, server request) error {
+func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc activityService, link links.Link, target model.Target, desc string, server request) error {
 	current, err := currentAttempt(ctx, svc, server, link.WorkflowID, link.RunID, link.ActivityID)
 	switch {
 	case err != nil:

@@ -20,6 +20,7 @@ import (
 
 	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/tasktoken"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
@@ -78,14 +79,14 @@ type activityVerb struct {
 	send      func(ctx context.Context, svc activityService, j *job, namespace string) error
 	succeeded func(j *job) string
 	// closes is the history event the verb writes, 0 for a heartbeat.
-	closes history.Kind
+	closes model.Kind
 }
 
 var activityVerbs = map[string]activityVerb{
-	verbComplete:  {sendComplete, completedLine, history.Completed},
-	verbFail:      {sendFail, failedLine, history.Failed},
+	verbComplete:  {sendComplete, completedLine, model.Completed},
+	verbFail:      {sendFail, failedLine, model.Failed},
 	verbHeartbeat: {sendHeartbeat, heartbeatLine, 0},
-	verbCancel:    {sendCancel, cancelledLine, history.Canceled},
+	verbCancel:    {sendCancel, cancelledLine, model.Canceled},
 }
 
 // request says what was asked of which server, for the lines of a failed
@@ -161,7 +162,7 @@ func (j *job) send(ctx context.Context, svc activityService, server request) (se
 // explainRefusal reads the Activity's history after the server answered that
 // it is not pending any more.
 func (j *job) explainRefusal(ctx context.Context, svc activityService, server request) (sent, error) {
-	target := history.Target{Namespace: server.namespace, WorkflowID: j.cmd.workflowID, RunID: j.cmd.runID, ActivityID: j.cmd.activityID}
+	target := model.Target{WorkflowID: j.cmd.workflowID, RunID: j.cmd.runID, ActivityID: j.cmd.activityID}
 	asked := history.Request{
 		Kind:      activityVerbs[j.cmd.verb].closes,
 		Result:    j.cmd.result,
@@ -174,8 +175,7 @@ func (j *job) explainRefusal(ctx context.Context, svc activityService, server re
 	}
 	if j.token != nil {
 		task := j.token.Task
-		target = history.Target{
-			Namespace:        server.namespace,
+		target = model.Target{
 			WorkflowID:       task.GetWorkflowId(),
 			RunID:            task.GetRunId(),
 			ActivityID:       task.GetActivityId(),
@@ -184,11 +184,11 @@ func (j *job) explainRefusal(ctx context.Context, svc activityService, server re
 		}
 		asked.Attempt = task.GetAttempt()
 	}
-	found, err := history.Read(ctx, svc, target)
+	found, err := history.Read(ctx, svc, server.namespace, target)
 	if err != nil {
 		return sent{}, lines.HistoryUnreadable(j.desc, historyError(err, ctx.Err(), server))
 	}
-	if found.Closing.Repeats(asked) {
+	if history.Repeats(found.Closing, asked) {
 		return sent{message: lines.AlreadyDone(j.desc, found.Closing), already: true}, nil
 	}
 	return sent{}, refusal(found, target, j.desc, server)
@@ -196,7 +196,7 @@ func (j *job) explainRefusal(ctx context.Context, svc activityService, server re
 
 // refusal is the line of a request refused because its Activity is not
 // pending any more: what its history found closed it.
-func refusal(found history.Finding, target history.Target, desc string, server request) *lines.Failure {
+func refusal(found model.Finding, target model.Target, desc string, server request) *lines.Failure {
 	reason, ok := lines.ClosedReason(found, target.Attempt, server.namespace)
 	if !ok {
 		return lines.HistoryDoesNotSay(desc)
@@ -207,8 +207,8 @@ func refusal(found history.Finding, target history.Target, desc string, server r
 // explainNotPending reads the history of an Activity that is not pending any
 // more, and says what closed it; a request that repeats it is not looked for
 // (a signed link is never already done). ctx bounds the read.
-func explainNotPending(ctx context.Context, svc history.Service, target history.Target, desc string, server request) *lines.Failure {
-	found, err := history.Read(ctx, svc, target)
+func explainNotPending(ctx context.Context, svc history.Service, target model.Target, desc string, server request) *lines.Failure {
+	found, err := history.Read(ctx, svc, server.namespace, target)
 	if err != nil {
 		return lines.HistoryUnreadable(desc, historyError(err, ctx.Err(), server))
 	}

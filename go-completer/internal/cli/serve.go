@@ -19,8 +19,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc/codes"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/page"
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/serve"
@@ -257,7 +259,7 @@ type serveBackend struct {
 // recording the identity of docs/completer-http.md ("Who acted, and webhook
 // retries"): the credential's NAME, or on a listener without credentials the
 // job's own "identity", marked as unauthenticated.
-func (b *serveBackend) Act(ctx context.Context, req serve.Request) serve.Outcome {
+func (b *serveBackend) Act(ctx context.Context, req serve.Request) model.Outcome {
 	base := command{verb: req.Verb, rpcTimeout: b.rpcTimeout}
 	j, err := parseJobLine(0, req.Job, &base)
 	if err != nil {
@@ -265,19 +267,19 @@ func (b *serveBackend) Act(ctx context.Context, req serve.Request) serve.Outcome
 	}
 	if req.IdempotencyKey != nil {
 		key := *req.IdempotencyKey
-		if !validIdempotencyKey(key) {
-			return serve.Outcome{Code: lines.ExitUsage, Message: lines.KeyHeaderBad}
+		if !identity.ValidKey(key) {
+			return model.Outcome{Code: lines.ExitUsage, Message: lines.KeyHeaderBad}
 		}
 		if j.cmd.idempotencyKey.set && j.cmd.idempotencyKey.value != key {
-			return serve.Outcome{Code: lines.ExitUsage, Message: lines.KeysDiffer}
+			return model.Outcome{Code: lines.ExitUsage, Message: lines.KeysDiffer}
 		}
 		j.cmd.idempotencyKey = optionalText{value: key, set: true}
 	}
 	actor := req.Credential
 	if actor == "" {
-		actor = lines.UnauthenticatedActor(j.cmd.identity.value)
+		actor = identity.Unauthenticated(j.cmd.identity.value)
 	}
-	j.identity = lines.Identity(actor, surfaceServe, hostName(), j.cmd.idempotencyKey.value)
+	j.identity = identity.Recorded(actor, identity.Serve, j.cmd.idempotencyKey.value)
 
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
@@ -289,7 +291,7 @@ func (b *serveBackend) Act(ctx context.Context, req serve.Request) serve.Outcome
 	if err != nil {
 		return outcomeOf(err)
 	}
-	return serve.Outcome{Code: lines.ExitOK, Message: done.message, Already: done.already}
+	return model.Outcome{Code: lines.ExitOK, Message: done.message, Already: done.already}
 }
 
 // service is the WorkflowService of serve's lazy client, once it reached the
@@ -319,7 +321,7 @@ func unknownMethod(err error) bool {
 }
 
 // Pending lists scope as `list --json` does, every line before the answer.
-func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, *serve.Outcome) {
+func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, *model.Outcome) {
 	if scope.WorkflowID != "" && scope.HasQuery {
 		outcome := outcomeOf(lines.WorkflowIDAndQuery())
 		return nil, &outcome
@@ -358,7 +360,7 @@ func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, 
 const serveListConcurrency = 32
 
 // Health asks the Temporal server for its health, within --rpc-timeout.
-func (b *serveBackend) Health(ctx context.Context) serve.Outcome {
+func (b *serveBackend) Health(ctx context.Context) model.Outcome {
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
 	if _, err := b.client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
@@ -369,25 +371,25 @@ func (b *serveBackend) Health(ctx context.Context) serve.Outcome {
 		}
 		return outcomeOf(failure)
 	}
-	return serve.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.address)}
+	return model.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.address)}
 }
 
 // Identity is what an action sent now would record as who acted, without a
 // key: the credential's NAME, or without credentials the name given, marked
 // as unauthenticated.
-func (b *serveBackend) Identity(credential string, name *string) serve.Outcome {
+func (b *serveBackend) Identity(credential string, name *string) model.Outcome {
 	actor := credential
-	if name != nil && !validIdentity(*name) {
-		return serve.Outcome{Code: lines.ExitUsage, Message: lines.BadNameParameter}
+	if name != nil && !identity.Valid(*name) {
+		return model.Outcome{Code: lines.ExitUsage, Message: lines.BadNameParameter}
 	}
 	if actor == "" {
 		given := ""
 		if name != nil {
 			given = *name
 		}
-		actor = lines.UnauthenticatedActor(given)
+		actor = identity.Unauthenticated(given)
 	}
-	return serve.Outcome{Code: lines.ExitOK, Message: lines.Identity(actor, surfaceServe, hostName(), "")}
+	return model.Outcome{Code: lines.ExitOK, Message: identity.Recorded(actor, identity.Serve, "")}
 }
 
 // lazyConnectFailed starts the error of a request whose lazy client could not
@@ -408,8 +410,8 @@ func mapLazyRequestError(err, deadlineErr error, req request) *lines.Failure {
 
 // outcomeOf is the outcome of a failure: its code and line, and whether it
 // is the line of a result or details too large for the server (413).
-func outcomeOf(err error) serve.Outcome {
+func outcomeOf(err error) model.Outcome {
 	failure := lines.AsFailure(err)
 	var tooLarge payloadTooLarge
-	return serve.Outcome{Code: failure.Code, Message: failure.Message, TooLarge: errors.As(err, &tooLarge)}
+	return model.Outcome{Code: failure.Code, Message: failure.Message, TooLarge: errors.As(err, &tooLarge)}
 }

@@ -33,6 +33,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 )
 
@@ -327,7 +328,7 @@ func TestServeSendsEachJobAsTheCommandLineDoes(t *testing.T) {
 		{"/v1/complete", `{` + byIDs + `,"activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null}`,
 			jsonAnswer(200, 0, "Completed "+desc), "RespondActivityTaskCompletedById"},
 	}
-	anonymous := "anonymous (unauthenticated) via go-completer serve@" + hostName()
+	anonymous := "anonymous (unauthenticated) via go-completer serve@" + identity.Host()
 	for i, tt := range tests {
 		if got := s.post(t, tt.path, tt.body); got != tt.want {
 			t.Errorf("POST %s %s\n = %+v\nwant %+v", tt.path, tt.body, got, tt.want)

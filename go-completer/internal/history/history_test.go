@@ -18,6 +18,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // fakeService answers the history as pages of events, and a describe with
@@ -145,25 +147,25 @@ func canceled(t *testing.T, id, scheduledID int64, details *string, identity str
 	return e
 }
 
-var token = Target{Namespace: "ns", WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 1}
-var byIDs = Target{Namespace: "ns", WorkflowID: "order-17", ActivityID: "1"}
+var token = model.Target{WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 1}
+var byIDs = model.Target{WorkflowID: "order-17", ActivityID: "1"}
 
 func TestReadFindsEachClosingKind(t *testing.T) {
 	details := "stopped"
 	tests := []struct {
 		name    string
 		closing *historypb.HistoryEvent
-		want    Closing
+		want    model.Closing
 	}{
-		{"completed", completed(t, 7, 5, "Paid", "ada via go-completer cli@h"), Closing{Kind: Completed, Identity: "ada via go-completer cli@h"}},
-		{"failed", failed(7, 5, "no stock", true, "bob"), Closing{Kind: Failed, Identity: "bob"}},
-		{"timed out", timedOut(7, 5, enumspb.TIMEOUT_TYPE_HEARTBEAT), Closing{Kind: TimedOut}},
-		{"cancelled", canceled(t, 7, 5, &details, "carol"), Closing{Kind: Canceled, Identity: "carol"}},
+		{"completed", completed(t, 7, 5, "Paid", "ada via go-completer cli@h"), model.Closing{Kind: model.Completed, Identity: "ada via go-completer cli@h"}},
+		{"failed", failed(7, 5, "no stock", true, "bob"), model.Closing{Kind: model.Failed, Identity: "bob"}},
+		{"timed out", timedOut(7, 5, enumspb.TIMEOUT_TYPE_HEARTBEAT), model.Closing{Kind: model.TimedOut}},
+		{"cancelled", canceled(t, 7, 5, &details, "carol"), model.Closing{Kind: model.Canceled, Identity: "carol"}},
 	}
 	for _, tt := range tests {
-		for _, target := range []Target{token, byIDs} {
+		for _, target := range []model.Target{token, byIDs} {
 			svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1"), activityStarted(6, 5, 1), tt.closing}}}
-			found, err := Read(context.Background(), svc, target)
+			found, err := Read(context.Background(), svc, "ns", target)
 			if err != nil || found.Closing == nil {
 				t.Fatalf("%s: Read = %+v, %v", tt.name, found, err)
 			}
@@ -177,7 +179,7 @@ func TestReadFindsEachClosingKind(t *testing.T) {
 		}
 	}
 	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1"), timedOut(6, 5, enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START)}}}
-	found, _ := Read(context.Background(), svc, token)
+	found, _ := Read(context.Background(), svc, "ns", token)
 	if found.Closing.TimeoutType() != enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START || found.Closing.Attempt != 0 {
 		t.Errorf("a timeout before any start: %+v", found.Closing)
 	}
@@ -192,7 +194,7 @@ func TestReadPagesThroughTheWholeHistory(t *testing.T) {
 	}}
 	for _, raw := range []bool{false, true} {
 		svc.raw, svc.requests = raw, nil
-		found, err := Read(context.Background(), svc, token)
+		found, err := Read(context.Background(), svc, "ns", token)
 		if err != nil || found.Closing == nil || found.Closing.Attempt != 2 {
 			t.Fatalf("raw %v: Read = %+v, %v", raw, found, err)
 		}
@@ -214,19 +216,19 @@ func TestByIDsTheLastScheduleOfTheActivityCounts(t *testing.T) {
 		scheduled(9, "1"), activityStarted(10, 9, 1), failed(11, 9, "second", true, "b"),
 		activityStarted(12, 6, 1), completed(t, 13, 6, "other", "c"),
 	}}}
-	found, err := Read(context.Background(), svc, byIDs)
-	if err != nil || found.Closing == nil || found.Closing.Kind != Failed || found.Closing.Identity != "b" {
+	found, err := Read(context.Background(), svc, "ns", byIDs)
+	if err != nil || found.Closing == nil || found.Closing.Kind != model.Failed || found.Closing.Identity != "b" {
 		t.Errorf("by IDs: %+v, %v", found.Closing, err)
 	}
 	// A token names its own schedule.
-	found, err = Read(context.Background(), svc, token)
-	if err != nil || found.Closing == nil || found.Closing.Kind != Completed || found.Closing.Identity != "a" {
+	found, err = Read(context.Background(), svc, "ns", token)
+	if err != nil || found.Closing == nil || found.Closing.Kind != model.Completed || found.Closing.Identity != "a" {
 		t.Errorf("by token: %+v, %v", found.Closing, err)
 	}
 	// A token without a scheduled event ID (an older server) is found by IDs.
 	old := token
 	old.ScheduledEventID = 0
-	if found, _ := Read(context.Background(), svc, old); found.Closing == nil || found.Closing.Identity != "b" {
+	if found, _ := Read(context.Background(), svc, "ns", old); found.Closing == nil || found.Closing.Identity != "b" {
 		t.Errorf("old token: %+v", found.Closing)
 	}
 }
@@ -234,7 +236,7 @@ func TestByIDsTheLastScheduleOfTheActivityCounts(t *testing.T) {
 func TestAWorkflowThatClosedFirst(t *testing.T) {
 	for kind, status := range workflowClosings {
 		svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1"), event(9, kind)}}}
-		found, err := Read(context.Background(), svc, token)
+		found, err := Read(context.Background(), svc, "ns", token)
 		if err != nil || found.WorkflowClosed == nil || found.WorkflowClosed.Status != status || !found.WorkflowClosed.Time.Equal(t0.Add(9*time.Second)) {
 			t.Errorf("%v: %+v, %v", kind, found, err)
 		}
@@ -246,7 +248,7 @@ func TestAWorkflowThatClosedFirst(t *testing.T) {
 
 func TestAClosingEventAndTheWorkflowsCloseAreBothFound(t *testing.T) {
 	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1"), timedOut(6, 5, enumspb.TIMEOUT_TYPE_UNSPECIFIED), event(9, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)}}}
-	found, err := Read(context.Background(), svc, token)
+	found, err := Read(context.Background(), svc, "ns", token)
 	if err != nil || found.Closing == nil || found.WorkflowClosed == nil || found.WorkflowClosed.Status != enumspb.WORKFLOW_EXECUTION_STATUS_FAILED {
 		t.Errorf("Read = %+v, %v", found, err)
 	}
@@ -254,7 +256,7 @@ func TestAClosingEventAndTheWorkflowsCloseAreBothFound(t *testing.T) {
 
 func TestATokenWhoseScheduleIsNotInTheHistoryIsNotDescribed(t *testing.T) {
 	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(9, "1")}}, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
-	if found, err := Read(context.Background(), svc, token); err != nil || found != (Finding{}) || len(svc.describes) != 0 {
+	if found, err := Read(context.Background(), svc, "ns", token); err != nil || found != (model.Finding{}) || len(svc.describes) != 0 {
 		t.Errorf("Read = %+v, %v, %d describes", found, err, len(svc.describes))
 	}
 }
@@ -262,7 +264,7 @@ func TestATokenWhoseScheduleIsNotInTheHistoryIsNotDescribed(t *testing.T) {
 func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
 	pages := [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1")}}
 	svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "2", Attempt: 9}, {ActivityId: "1", Attempt: 3}}}
-	found, err := Read(context.Background(), svc, token)
+	found, err := Read(context.Background(), svc, "ns", token)
 	if err != nil || found.PendingAttempt != 3 {
 		t.Errorf("Read = %+v, %v; want attempt 3 pending", found, err)
 	}
@@ -270,9 +272,9 @@ func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
 		t.Errorf("describes %v", svc.describes)
 	}
 	// The token's own attempt pending, or by IDs: the history does not say.
-	for _, target := range []Target{{Namespace: "ns", WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 3}, byIDs} {
+	for _, target := range []model.Target{{WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 3}, byIDs} {
 		svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
-		if found, err := Read(context.Background(), svc, target); err != nil || found != (Finding{}) {
+		if found, err := Read(context.Background(), svc, "ns", target); err != nil || found != (model.Finding{}) {
 			t.Errorf("%+v: Read = %+v, %v; want nothing found", target, found, err)
 		}
 	}
@@ -281,13 +283,13 @@ func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
 func TestARunThatDoesNotExist(t *testing.T) {
 	for _, err := range []error{serviceerror.NewNotFound("workflow execution not found"), serviceerror.NewNamespaceNotFound("ns")} {
 		svc := &fakeService{err: err}
-		if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
+		if found, err := Read(context.Background(), svc, "ns", token); err != nil || !found.NoRun {
 			t.Errorf("Read = %+v, %v; want NoRun", found, err)
 		}
 	}
 	// NOT_FOUND of the describe too: the run went away meanwhile.
 	svc := &describeGone{fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1")}}}}
-	if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
+	if found, err := Read(context.Background(), svc, "ns", token); err != nil || !found.NoRun {
 		t.Errorf("Read with a describe NOT_FOUND = %+v, %v; want NoRun", found, err)
 	}
 }
@@ -305,19 +307,19 @@ func TestAHistoryThatCannotBeReadIsAnError(t *testing.T) {
 		serviceerror.NewPermissionDenied("no", ""),
 	} {
 		svc := &fakeService{pages: pages, err: err, errPage: 1}
-		if found, got := Read(context.Background(), svc, token); !errors.Is(got, err) || found != (Finding{}) {
+		if found, got := Read(context.Background(), svc, "ns", token); !errors.Is(got, err) || found != (model.Finding{}) {
 			t.Errorf("Read with %v on page 2 = %+v, %v", err, found, got)
 		}
 	}
 	// Bounded by its context.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := Read(ctx, &fakeService{block: true}, token); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := Read(ctx, &fakeService{block: true}, "ns", token); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Read past its deadline = %v", err)
 	}
 	// A raw page that does not decode.
 	bad := &badRaw{}
-	if _, err := Read(context.Background(), bad, token); err == nil {
+	if _, err := Read(context.Background(), bad, "ns", token); err == nil {
 		t.Error("a raw page that does not decode was read")
 	}
 }
@@ -332,56 +334,56 @@ func TestRepeats(t *testing.T) {
 	details := "stopped"
 	other := "other"
 	withKey := "ada via go-completer serve@h key=evt_1"
-	closings := map[string]*Closing{
-		"completed": {Kind: Completed, Attempt: 1, Identity: withKey, Result: text(t, "Paid")},
-		"failed":    {Kind: Failed, Attempt: 1, Identity: "x", Failure: failedFailure("no stock", true)},
-		"retryable": {Kind: Failed, Attempt: 1, Identity: "x", Failure: failedFailure("try later", false)},
-		"cancelled": {Kind: Canceled, Attempt: 1, Identity: "x", Details: text(t, details)},
-		"bare":      {Kind: Canceled, Attempt: 1, Identity: "x"},
-		"timed out": {Kind: TimedOut, Attempt: 1},
-		"unknown":   {Kind: Completed, Attempt: 0, Result: text(t, "Paid")},
+	closings := map[string]*model.Closing{
+		"completed": {Kind: model.Completed, Attempt: 1, Identity: withKey, Result: text(t, "Paid")},
+		"failed":    {Kind: model.Failed, Attempt: 1, Identity: "x", Failure: failedFailure("no stock", true)},
+		"retryable": {Kind: model.Failed, Attempt: 1, Identity: "x", Failure: failedFailure("try later", false)},
+		"cancelled": {Kind: model.Canceled, Attempt: 1, Identity: "x", Details: text(t, details)},
+		"bare":      {Kind: model.Canceled, Attempt: 1, Identity: "x"},
+		"timed out": {Kind: model.TimedOut, Attempt: 1},
+		"unknown":   {Kind: model.Completed, Attempt: 0, Result: text(t, "Paid")},
 	}
 	tests := []struct {
 		closing string
 		request Request
 		want    bool
 	}{
-		{"completed", Request{Kind: Completed, Result: "Paid"}, true},
-		{"completed", Request{Kind: Completed, Result: "Paid", Attempt: 1}, true},
-		{"completed", Request{Kind: Completed, Result: "Paid", Key: "evt_1"}, true},
-		{"completed", Request{Kind: Completed, Result: "Paid", Key: "evt_2"}, false},
-		{"completed", Request{Kind: Completed, Result: "Paid", Key: "1"}, false},
-		{"completed", Request{Kind: Completed, Result: "Paid", Attempt: 2}, false},
-		{"completed", Request{Kind: Completed, Result: "paid"}, false},
-		{"completed", Request{Kind: Failed, Reason: "Paid"}, false},
+		{"completed", Request{Kind: model.Completed, Result: "Paid"}, true},
+		{"completed", Request{Kind: model.Completed, Result: "Paid", Attempt: 1}, true},
+		{"completed", Request{Kind: model.Completed, Result: "Paid", Key: "evt_1"}, true},
+		{"completed", Request{Kind: model.Completed, Result: "Paid", Key: "evt_2"}, false},
+		{"completed", Request{Kind: model.Completed, Result: "Paid", Key: "1"}, false},
+		{"completed", Request{Kind: model.Completed, Result: "Paid", Attempt: 2}, false},
+		{"completed", Request{Kind: model.Completed, Result: "paid"}, false},
+		{"completed", Request{Kind: model.Failed, Reason: "Paid"}, false},
 		{"completed", Request{}, false},
-		{"failed", Request{Kind: Failed, Reason: "no stock"}, true},
-		{"failed", Request{Kind: Failed, Reason: "no stock", Retryable: true}, false},
-		{"failed", Request{Kind: Failed, Reason: "no stock", Key: "k"}, false},
-		{"retryable", Request{Kind: Failed, Reason: "try later", Retryable: true}, true},
-		{"cancelled", Request{Kind: Canceled, Details: &details}, true},
-		{"cancelled", Request{Kind: Canceled, Details: &other}, false},
-		{"cancelled", Request{Kind: Canceled}, false},
-		{"bare", Request{Kind: Canceled}, true},
-		{"bare", Request{Kind: Canceled, Details: &details}, false},
-		{"timed out", Request{Kind: Completed}, false},
+		{"failed", Request{Kind: model.Failed, Reason: "no stock"}, true},
+		{"failed", Request{Kind: model.Failed, Reason: "no stock", Retryable: true}, false},
+		{"failed", Request{Kind: model.Failed, Reason: "no stock", Key: "k"}, false},
+		{"retryable", Request{Kind: model.Failed, Reason: "try later", Retryable: true}, true},
+		{"cancelled", Request{Kind: model.Canceled, Details: &details}, true},
+		{"cancelled", Request{Kind: model.Canceled, Details: &other}, false},
+		{"cancelled", Request{Kind: model.Canceled}, false},
+		{"bare", Request{Kind: model.Canceled}, true},
+		{"bare", Request{Kind: model.Canceled, Details: &details}, false},
+		{"timed out", Request{Kind: model.Completed}, false},
 		// With a token, the attempt must be known to be the same.
-		{"unknown", Request{Kind: Completed, Result: "Paid", Attempt: 1}, false},
-		{"unknown", Request{Kind: Completed, Result: "Paid"}, true},
+		{"unknown", Request{Kind: model.Completed, Result: "Paid", Attempt: 1}, false},
+		{"unknown", Request{Kind: model.Completed, Result: "Paid"}, true},
 	}
 	for _, tt := range tests {
-		if got := closings[tt.closing].Repeats(tt.request); got != tt.want {
+		if got := Repeats(closings[tt.closing], tt.request); got != tt.want {
 			t.Errorf("%s.Repeats(%+v) = %v, want %v", tt.closing, tt.request, got, tt.want)
 		}
 	}
-	var none *Closing
-	if none.Repeats(Request{Kind: Completed}) {
+	var none *model.Closing
+	if Repeats(none, Request{Kind: model.Completed}) {
 		t.Error("no closing repeats a request")
 	}
 	// A result that is not one text repeats no text.
 	for _, payloads := range []*commonpb.Payloads{nil, {}, {Payloads: []*commonpb.Payload{{Metadata: map[string][]byte{"encoding": []byte("binary/null")}}}}} {
-		c := &Closing{Kind: Completed, Result: payloads}
-		if c.Repeats(Request{Kind: Completed, Result: ""}) {
+		c := &model.Closing{Kind: model.Completed, Result: payloads}
+		if Repeats(c, Request{Kind: model.Completed, Result: ""}) {
 			t.Errorf("%v repeats an empty text", payloads)
 		}
 	}

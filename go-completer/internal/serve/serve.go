@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/page"
 )
 
@@ -37,20 +38,6 @@ const (
 
 // Verbs are the routes POST /v1/VERB, each the command of the same name.
 var Verbs = []string{"complete", "fail", "heartbeat", "cancel"}
-
-// Outcome is what became of a request to the backend: the exit code the CLI
-// gives for the same case, and its line without "error: " (the success line
-// for code 0).
-type Outcome struct {
-	Code    int
-	Message string
-	// TooLarge marks a job whose result or details are larger than the
-	// Temporal server accepts: 413 rather than 400.
-	TooLarge bool
-	// Already marks a request that repeated what closed its Activity: done,
-	// and answered with "already":true.
-	Already bool
-}
 
 // Request is one POST /v1/VERB: the job, and what the request says of who
 // sends it.
@@ -78,15 +65,15 @@ type Scope struct {
 type Backend interface {
 	// Act checks the request's job as a --batch job of its verb, and sends
 	// it.
-	Act(ctx context.Context, request Request) Outcome
+	Act(ctx context.Context, request Request) model.Outcome
 	// Pending is the `list --json` lines of scope, read whole, or the failure
 	// that stopped the listing.
-	Pending(ctx context.Context, scope Scope) ([]byte, *Outcome)
+	Pending(ctx context.Context, scope Scope) ([]byte, *model.Outcome)
 	// Health says whether the Temporal server answers a health check.
-	Health(ctx context.Context) Outcome
+	Health(ctx context.Context) model.Outcome
 	// Identity is the identity an action sent now would record: the
 	// credential's NAME, or without one the name given (nil for none).
-	Identity(credential string, name *string) Outcome
+	Identity(credential string, name *string) model.Outcome
 	// Link checks a signed link and says what it names (act false), or does
 	// what it names (act true).
 	Link(ctx context.Context, link string, act bool) LinkAnswer
@@ -450,7 +437,7 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 // Status is the HTTP status of an outcome: 200 done (and a heartbeat that
 // was recorded and answered with a cancel request), 400 malformed (413 too
 // large), 409 refused, 503 unreachable, 500 anything else.
-func Status(o Outcome) int {
+func Status(o model.Outcome) int {
 	switch o.Code {
 	case lines.ExitOK, lines.ExitCancelled:
 		return http.StatusOK
@@ -467,7 +454,7 @@ func Status(o Outcome) int {
 	return http.StatusInternalServerError
 }
 
-func answerOutcome(w http.ResponseWriter, o Outcome) {
+func answerOutcome(w http.ResponseWriter, o model.Outcome) {
 	answerAlready(w, Status(o), lines.OutcomeName(o.Code), o.Code, o.Message, o.Already)
 }
 
