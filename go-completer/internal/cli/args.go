@@ -10,15 +10,16 @@ import (
 
 	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // The verbs of the completer.
 const (
-	verbComplete  = "complete"
-	verbFail      = "fail"
-	verbHeartbeat = "heartbeat"
-	verbCancel    = "cancel"
+	verbComplete  = send.Complete
+	verbFail      = send.Fail
+	verbHeartbeat = send.Heartbeat
+	verbCancel    = send.Cancel
 	verbInspect   = "inspect"
 	verbList      = "list"
 )
@@ -122,20 +123,15 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 	c.connectionOptions(fs)
 	switch verb {
 	case verbComplete:
-		fs.Var(&c.resultFlag, "result", "the Activity's result, a text")
-		fs.Var(&c.resultFile, "result-file", "a file whose content, UTF-8 text, is the result")
+		c.completeOptions(fs)
+		c.batchOptions(fs)
 	case verbFail:
-		fs.StringVar(&c.reason, "reason", "", "the failure's message (required)")
-		fs.BoolVar(&c.retryable, "retryable", false, "record a retryable failure")
-	}
-	switch verb {
-	case verbComplete, verbFail:
-		fs.Var(&c.batch, "batch", "a file of jobs, one per line; - reads standard input")
-		fs.StringVar(&c.concurrencyText, "concurrency", DefaultConcurrency, "requests in flight at most, with --batch")
-	}
-	switch verb {
-	case verbHeartbeat, verbCancel:
-		fs.Var(&c.details, "details", "heartbeat or cancellation details, a text")
+		c.failOptions(fs)
+		c.batchOptions(fs)
+	case verbHeartbeat:
+		c.heartbeatOptions(fs)
+	case verbCancel:
+		c.cancelOptions(fs)
 	}
 	fs.Var(&c.identity, "identity", "who acted, recorded in the history")
 	fs.Var(&c.idempotencyKey, "idempotency-key", "a key that tells a repeat of this request")

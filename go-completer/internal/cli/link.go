@@ -14,6 +14,7 @@ import (
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/send"
 )
 
 // verbLink prints a signed action link (docs/completer-cli.md, "Signed action
@@ -168,10 +169,9 @@ func (r *runner) link(args []string) error {
 		return err
 	}
 	defer c.Close()
-	server.desc = lines.DescribeIDs(link.ActivityID, link.WorkflowID)
-	server.workflowID = link.WorkflowID
+	req := send.Request{Server: server, Verb: verbLink, Desc: lines.DescribeIDs(link.ActivityID, link.WorkflowID), WorkflowID: link.WorkflowID}
 	svc := c.WorkflowService()
-	current, err := currentAttempt(ctx, svc, server, link.WorkflowID, link.RunID, link.ActivityID)
+	current, err := currentAttempt(ctx, svc, req, link.WorkflowID, link.RunID, link.ActivityID)
 	if err != nil {
 		return err
 	}
@@ -179,9 +179,9 @@ func (r *runner) link(args []string) error {
 		ctx, cancel := context.WithTimeout(context.Background(), cmd.conn.rpcTimeout)
 		defer cancel()
 		target := model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID}
-		return explainNotPending(ctx, svc, target, server.desc, server)
+		return send.ExplainNotPending(ctx, svc, req, target)
 	}
-	link.Namespace, link.RunID, link.Attempt = server.namespace, current.runID, int64(current.attempt)
+	link.Namespace, link.RunID, link.Attempt = server.Namespace, current.runID, int64(current.attempt)
 	if _, err := fmt.Fprintln(r.stdout, base+links.RoutePrefix+links.Sign(link, keys.Key)); err != nil {
 		return lines.StdoutFailed(lines.OSReason(err))
 	}
@@ -199,21 +199,21 @@ type attempt struct {
 // currentAttempt describes the run (runID, else the latest) and finds the
 // Activity among its pending ones. A run that does not exist, or that
 // closed, has nothing pending; any other failure is server's line for it.
-func currentAttempt(ctx context.Context, svc history.Service, server request, workflowID, runID, activityID string) (attempt, error) {
+func currentAttempt(ctx context.Context, svc history.Service, server send.Request, workflowID, runID, activityID string) (attempt, error) {
 	var described *workflowservice.DescribeWorkflowExecutionResponse
-	err := retrying(ctx, func(ctx context.Context) error {
+	err := send.Retrying(ctx, func(ctx context.Context) error {
 		var err error
 		described, err = svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
-			Namespace: server.namespace,
+			Namespace: server.Namespace,
 			Execution: &commonpb.WorkflowExecution{WorkflowId: workflowID, RunId: runID},
 		})
 		return err
 	})
 	if err != nil {
-		if notPending(err) {
+		if send.NotPending(err) {
 			return attempt{}, nil
 		}
-		return attempt{}, mapRequestError(err, ctx.Err(), server)
+		return attempt{}, send.MapRequestError(err, ctx.Err(), server)
 	}
 	info := described.GetWorkflowExecutionInfo()
 	if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {

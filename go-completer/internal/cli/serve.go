@@ -25,6 +25,7 @@ import (
 	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/page"
 	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/serve"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
@@ -146,11 +147,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	url := listen.URL(tlsConfig != nil, port)
 	backend := &serveBackend{
 		client: c,
-		server: request{
-			namespace:   options.Namespace,
-			address:     options.HostPort,
-			timeoutText: cmd.conn.rpcTimeoutText,
-			tls:         temporalconn.TLS(options),
+		server: send.Server{
+			Namespace:   options.Namespace,
+			Address:     options.HostPort,
+			TimeoutText: cmd.conn.rpcTimeoutText,
+			RPCTimeout:  cmd.conn.rpcTimeout,
+			TLS:         temporalconn.TLS(options),
 		},
 		rpcTimeout: cmd.conn.rpcTimeout,
 		linkKeys:   linkKeys,
@@ -245,7 +247,7 @@ func listenReason(err error) string {
 type serveBackend struct {
 	client serveClient
 	// server names the Temporal server, for the lines of a failed request.
-	server     request
+	server     send.Server
 	rpcTimeout time.Duration
 	// connected is whether the client has reached the Temporal server once.
 	connected atomic.Bool
@@ -287,26 +289,26 @@ func (b *serveBackend) Act(ctx context.Context, req serve.Request) model.Outcome
 	if err != nil {
 		return outcomeOf(err)
 	}
-	done, err := j.send(ctx, svc, b.server)
+	done, err := send.Send(ctx, svc, b.server, j.request())
 	if err != nil {
 		return outcomeOf(err)
 	}
-	return model.Outcome{Code: lines.ExitOK, Message: done.message, Already: done.already}
+	return model.Outcome{Code: lines.ExitOK, Message: done.Message, Already: done.Already}
 }
 
 // service is the WorkflowService of serve's lazy client, once it reached the
 // Temporal server. The SDK's client does the same before its first request
 // (GetSystemInfo): a failure to connect is read as the other verbs read one
-// (mapDialError), so that, for example, an address where no Temporal server
+// (send.MapDialError), so that, for example, an address where no Temporal server
 // answers is unreachable rather than a refusal, and a failed TLS handshake
 // gets its own line.
-func (b *serveBackend) service(ctx context.Context) (activityService, error) {
+func (b *serveBackend) service(ctx context.Context) (send.Service, error) {
 	svc := b.client.WorkflowService()
 	if b.connected.Load() {
 		return svc, nil
 	}
 	if _, err := svc.GetSystemInfo(ctx, &workflowservice.GetSystemInfoRequest{}); err != nil && !unknownMethod(err) {
-		return nil, mapDialError(err, ctx.Err(), b.server)
+		return nil, send.MapDialError(err, ctx.Err(), send.Request{Server: b.server})
 	}
 	b.connected.Store(true)
 	return svc, nil
@@ -315,7 +317,7 @@ func (b *serveBackend) service(ctx context.Context) (activityService, error) {
 // unknownMethod reports whether a server answered that it has no such method:
 // a Temporal server older than GetSystemInfo, as the SDK's client allows.
 func unknownMethod(err error) bool {
-	code, message, ok := grpcStatus(err)
+	code, message, ok := send.GRPCStatus(err)
 	lower := strings.ToLower(message)
 	return ok && code == codes.Unimplemented && (strings.Contains(lower, "unknown method") || strings.Contains(lower, "not implemented"))
 }
@@ -364,14 +366,14 @@ func (b *serveBackend) Health(ctx context.Context) model.Outcome {
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
 	if _, err := b.client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		failure := mapLazyRequestError(err, ctx.Err(), b.server)
+		failure := mapLazyRequestError(err, ctx.Err(), send.Request{Server: b.server})
 		// An answer that is not "serving" is as good as none.
 		if failure.Code != lines.ExitUnreachable {
-			failure = lines.Unreachable(b.server.address, b.server.timeoutText)
+			failure = lines.Unreachable(b.server.Address, b.server.TimeoutText)
 		}
 		return outcomeOf(failure)
 	}
-	return model.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.address)}
+	return model.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.Address)}
 }
 
 // Identity is what an action sent now would record as who acted, without a
@@ -397,21 +399,21 @@ func (b *serveBackend) Identity(credential string, name *string) model.Outcome {
 // loadCapabilities).
 const lazyConnectFailed = "failed reaching server: "
 
-// mapLazyRequestError is mapRequestError for serve's lazy client, whose first
+// mapLazyRequestError is send.MapRequestError for serve's lazy client, whose first
 // request connects: an error of connecting is read as the other verbs read
-// one (mapDialError), so that, for example, a failed TLS handshake gets its
+// one (send.MapDialError), so that, for example, a failed TLS handshake gets its
 // own line.
-func mapLazyRequestError(err, deadlineErr error, req request) *lines.Failure {
+func mapLazyRequestError(err, deadlineErr error, req send.Request) *lines.Failure {
 	if strings.Contains(err.Error(), lazyConnectFailed) {
-		return mapDialError(err, deadlineErr, req)
+		return send.MapDialError(err, deadlineErr, req)
 	}
-	return mapRequestError(err, deadlineErr, req)
+	return send.MapRequestError(err, deadlineErr, req)
 }
 
 // outcomeOf is the outcome of a failure: its code and line, and whether it
 // is the line of a result or details too large for the server (413).
 func outcomeOf(err error) model.Outcome {
 	failure := lines.AsFailure(err)
-	var tooLarge payloadTooLarge
+	var tooLarge send.PayloadTooLarge
 	return model.Outcome{Code: failure.Code, Message: failure.Message, TooLarge: errors.As(err, &tooLarge)}
 }

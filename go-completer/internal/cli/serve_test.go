@@ -35,6 +35,7 @@ import (
 
 	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/send"
 )
 
 // fakeServeClient is the fake client with a health check.
@@ -415,8 +416,8 @@ func TestServeChecksAJobAsTheBatchDoesBeforeSendingIt(t *testing.T) {
 	s := startServe(t, fake)
 	ids := `"workflow_id":"wf","activity_id":"1"`
 	tooLarge := strings.Repeat("a", 2097152)
-	resultTooLarge := outcomeOf(checkPayloadSize("result", tooLarge)).Message
-	detailsTooLarge := outcomeOf(checkPayloadSize("details", tooLarge)).Message
+	resultTooLarge := outcomeOf(send.CheckPayloadSize("result", tooLarge)).Message
+	detailsTooLarge := outcomeOf(send.CheckPayloadSize("details", tooLarge)).Message
 	if !strings.HasPrefix(resultTooLarge, "the result is ") || !strings.HasPrefix(detailsTooLarge, "the details is ") {
 		t.Fatalf("too-large lines %q, %q", resultTooLarge, detailsTooLarge)
 	}

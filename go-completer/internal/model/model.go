@@ -32,3 +32,29 @@ type Outcome struct {
 	// Temporal server accepts: serve answers 413 rather than 400.
 	TooLarge bool
 }
+
+// Job is one request about one Activity, checked and ready to send: by a
+// task token, or by IDs.
+type Job struct {
+	// Line is the job's line in a batch, 0 elsewhere.
+	Line int
+	// Verb is complete, fail, heartbeat or cancel.
+	Verb string
+	// Token is the task token's bytes, nil for a job by IDs.
+	Token []byte
+	// Target is the Activity: the token's fields, or the IDs (with a signed
+	// link's attempt).
+	Target Target
+	// Result is complete's; Reason and Retryable fail's; Details
+	// heartbeat's and cancel's, nil for none.
+	Result    string
+	Reason    string
+	Retryable bool
+	Details   *string
+	// Identity is what the request records as who acted, and Key its
+	// idempotency key (empty for none), which Identity carries.
+	Identity string
+	Key      string
+	// Desc names the Activity in every line about the job.
+	Desc string
+}
