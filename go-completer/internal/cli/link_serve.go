@@ -77,14 +77,14 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 // else the refusal that says what closed it (a retry, the history).
 func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc send.Service, link links.Link, req send.Request) error {
 	target := model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)}
-	current, err := currentAttempt(ctx, svc, req, link.WorkflowID, link.RunID, link.ActivityID)
+	current, err := currentAttempt(ctx, svc, req, model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID})
 	switch {
 	case err != nil:
 		return err
-	case current.pending && int64(current.attempt) == link.Attempt:
+	case current.Pending && int64(current.Attempt) == link.Attempt:
 		return nil
-	case current.pending && int64(current.attempt) > link.Attempt:
-		return lines.NotPendingBecause(req.Desc, lines.RetriedAndPending(link.Attempt, int64(current.attempt)))
+	case current.Pending && int64(current.Attempt) > link.Attempt:
+		return lines.NotPendingBecause(req.Desc, lines.RetriedAndPending(link.Attempt, int64(current.Attempt)))
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.rpcTimeout)
 	defer cancel()

@@ -60,8 +60,12 @@ type Finding struct {
 	Closing *Closing
 	// WorkflowClosed is the event that closed the Workflow run.
 	WorkflowClosed *WorkflowClose
-	// PendingAttempt is the attempt pending now, when neither the Activity
-	// nor its Workflow closed and the Activity is pending at another attempt
-	// than the target's (it was retried).
+	// Open: the Activity's schedule is in the history, and neither it nor
+	// its Workflow closed. A retry writes no event until an attempt closes
+	// the Activity, so only a describe tells the attempt pending now.
+	Open bool
+	// PendingAttempt is the attempt pending now, found by a describe after
+	// the history, when the Activity is pending at another attempt than the
+	// target's (it was retried).
 	PendingAttempt int32
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/pending"
 )
 
 // Service is the part of the WorkflowService that finishes and heartbeats
@@ -33,7 +34,14 @@ type Service interface {
 	RespondActivityTaskCanceledById(ctx context.Context, request *workflowservice.RespondActivityTaskCanceledByIdRequest, opts ...grpc.CallOption) (*workflowservice.RespondActivityTaskCanceledByIdResponse, error)
 	RecordActivityTaskHeartbeat(ctx context.Context, request *workflowservice.RecordActivityTaskHeartbeatRequest, opts ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatResponse, error)
 	RecordActivityTaskHeartbeatById(ctx context.Context, request *workflowservice.RecordActivityTaskHeartbeatByIdRequest, opts ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatByIdResponse, error)
+	Reader
+}
+
+// Reader is what a refusal's answer reads: the history, and a describe for
+// the attempt pending now.
+type Reader interface {
 	history.Service
+	pending.Describer
 }
 
 // Server names the Temporal server that the requests go to, for the lines of

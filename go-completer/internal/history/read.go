@@ -1,9 +1,9 @@
 // Package history reads what closed an Activity from its Workflow's history:
 // the only state the completers have. It is read after the server refused a
 // request because the Activity is not pending any more, never on the happy
-// path: then it tells a repeat of what closed the Activity (answered as
-// already done) from anything else (refused, saying what closed it, when and
-// by whom). It says nothing to the user; package lines words what it finds.
+// path: then it tells a repeat of what closed the Activity (repeat.go) from
+// anything else. It is a pure read: package send decides what to answer, and
+// package lines words it.
 package history
 
 import (
@@ -27,15 +27,11 @@ import (
 // Service is the part of the WorkflowService that the reading uses.
 type Service interface {
 	GetWorkflowExecutionHistory(ctx context.Context, request *workflowservice.GetWorkflowExecutionHistoryRequest, opts ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error)
-	DescribeWorkflowExecution(ctx context.Context, request *workflowservice.DescribeWorkflowExecutionRequest, opts ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error)
 }
 
 // Read reads the run's history, page by page, and finds the Activity's
-// events; for an attempt (a token's, a link's) whose Activity neither closed
-// nor saw its Workflow close, it describes the run to find the attempt
-// pending now. ctx bounds the whole read. Its error is a history that could
-// not be read; a run that does not exist (NOT_FOUND) is no error
-// (Finding.NoRun).
+// events. ctx bounds the whole read. Its error is a history that could not be
+// read; a run that does not exist (NOT_FOUND) is no error (Finding.NoRun).
 func Read(ctx context.Context, svc Service, namespace string, t model.Target) (model.Finding, error) {
 	found, err := read(ctx, svc, namespace, t)
 	if err != nil && notFound(err) {
@@ -70,22 +66,8 @@ func read(ctx context.Context, svc Service, namespace string, t model.Target) (m
 	}
 
 	found := model.Finding{Closing: s.closing(), WorkflowClosed: s.workflowClose}
-	if found.Closing != nil || found.WorkflowClosed != nil {
-		return found, nil
-	}
-	// Pending, by the history: a retry writes no event until an attempt
-	// closes the Activity, so only a describe tells the attempt pending now.
-	if t.Attempt == 0 || !s.scheduled[s.scheduledID] {
-		return model.Finding{}, nil
-	}
-	attempt, err := pendingAttempt(ctx, svc, namespace, t)
-	if err != nil {
-		return model.Finding{}, err
-	}
-	if attempt != 0 && attempt != t.Attempt {
-		return model.Finding{PendingAttempt: attempt}, nil
-	}
-	return model.Finding{}, nil
+	found.Open = found.Closing == nil && found.WorkflowClosed == nil && s.scheduled[s.scheduledID]
+	return found, nil
 }
 
 // scan gathers the events of the Activity, in the order of the history.
@@ -201,24 +183,6 @@ func pageEvents(page *workflowservice.GetWorkflowExecutionHistoryResponse) ([]*h
 		events = append(events, h.GetEvents()...)
 	}
 	return events, nil
-}
-
-// pendingAttempt is the attempt of the Activity pending now in the run, 0
-// when it is not pending.
-func pendingAttempt(ctx context.Context, svc Service, namespace string, t model.Target) (int32, error) {
-	described, err := svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
-		Namespace: namespace,
-		Execution: &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, activity := range described.GetPendingActivities() {
-		if activity.GetActivityId() == t.ActivityID {
-			return activity.GetAttempt(), nil
-		}
-	}
-	return 0, nil
 }
 
 // notFound reports whether err is NOT_FOUND: the Workflow run does not exist

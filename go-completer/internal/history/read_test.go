@@ -12,7 +12,6 @@ import (
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
-	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc"
@@ -22,8 +21,8 @@ import (
 	"github.com/async-completion/go-completer/internal/model"
 )
 
-// fakeService answers the history as pages of events, and a describe with
-// the pending Activities given.
+// fakeService answers the history as pages of events, and counts describes:
+// a pure read makes none.
 type fakeService struct {
 	pages [][]*historypb.HistoryEvent
 	// raw sends the pages as blobs, as a server configured for raw history.
@@ -31,7 +30,6 @@ type fakeService struct {
 	// errPage, when errs is set, is the page answered with err.
 	err     error
 	errPage int
-	pending []*workflowpb.PendingActivityInfo
 	// block makes every request wait for its context to end.
 	block bool
 
@@ -73,7 +71,7 @@ func (f *fakeService) GetWorkflowExecutionHistory(ctx context.Context, r *workfl
 
 func (f *fakeService) DescribeWorkflowExecution(ctx context.Context, r *workflowservice.DescribeWorkflowExecutionRequest, _ ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
 	f.describes = append(f.describes, r)
-	return &workflowservice.DescribeWorkflowExecutionResponse{PendingActivities: f.pending}, nil
+	return &workflowservice.DescribeWorkflowExecutionResponse{}, nil
 }
 
 var t0 = time.Date(2026, 12, 3, 10, 2, 11, 430_000_000, time.UTC)
@@ -254,28 +252,19 @@ func TestAClosingEventAndTheWorkflowsCloseAreBothFound(t *testing.T) {
 	}
 }
 
-func TestATokenWhoseScheduleIsNotInTheHistoryIsNotDescribed(t *testing.T) {
-	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(9, "1")}}, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
+func TestATokenWhoseScheduleIsNotInTheHistoryIsNotOpen(t *testing.T) {
+	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(9, "1")}}}
 	if found, err := Read(context.Background(), svc, "ns", token); err != nil || found != (model.Finding{}) || len(svc.describes) != 0 {
 		t.Errorf("Read = %+v, %v, %d describes", found, err, len(svc.describes))
 	}
 }
 
-func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
+func TestAnActivityPendingByTheHistoryIsOpen(t *testing.T) {
 	pages := [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1")}}
-	svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "2", Attempt: 9}, {ActivityId: "1", Attempt: 3}}}
-	found, err := Read(context.Background(), svc, "ns", token)
-	if err != nil || found.PendingAttempt != 3 {
-		t.Errorf("Read = %+v, %v; want attempt 3 pending", found, err)
-	}
-	if len(svc.describes) != 1 || svc.describes[0].Namespace != "ns" || svc.describes[0].Execution.GetRunId() != "run-1" {
-		t.Errorf("describes %v", svc.describes)
-	}
-	// The token's own attempt pending, or by IDs: the history does not say.
-	for _, target := range []model.Target{{WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 3}, byIDs} {
-		svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
-		if found, err := Read(context.Background(), svc, "ns", target); err != nil || found != (model.Finding{}) {
-			t.Errorf("%+v: Read = %+v, %v; want nothing found", target, found, err)
+	for _, target := range []model.Target{token, byIDs} {
+		svc := &fakeService{pages: pages}
+		if found, err := Read(context.Background(), svc, "ns", target); err != nil || found != (model.Finding{Open: true}) || len(svc.describes) != 0 {
+			t.Errorf("%+v: Read = %+v, %v, %d describes; want open, no describe", target, found, err, len(svc.describes))
 		}
 	}
 }
@@ -287,17 +276,6 @@ func TestARunThatDoesNotExist(t *testing.T) {
 			t.Errorf("Read = %+v, %v; want NoRun", found, err)
 		}
 	}
-	// NOT_FOUND of the describe too: the run went away meanwhile.
-	svc := &describeGone{fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1")}}}}
-	if found, err := Read(context.Background(), svc, "ns", token); err != nil || !found.NoRun {
-		t.Errorf("Read with a describe NOT_FOUND = %+v, %v; want NoRun", found, err)
-	}
-}
-
-type describeGone struct{ fakeService }
-
-func (d *describeGone) DescribeWorkflowExecution(context.Context, *workflowservice.DescribeWorkflowExecutionRequest, ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
-	return nil, serviceerror.NewNotFound("workflow not found")
 }
 
 func TestAHistoryThatCannotBeReadIsAnError(t *testing.T) {
@@ -328,68 +306,4 @@ type badRaw struct{ fakeService }
 
 func (b *badRaw) GetWorkflowExecutionHistory(context.Context, *workflowservice.GetWorkflowExecutionHistoryRequest, ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error) {
 	return &workflowservice.GetWorkflowExecutionHistoryResponse{RawHistory: []*commonpb.DataBlob{{EncodingType: enumspb.ENCODING_TYPE_PROTO3, Data: []byte{0xff}}}}, nil
-}
-
-func TestRepeats(t *testing.T) {
-	details := "stopped"
-	other := "other"
-	withKey := "ada via go-completer serve@h key=evt_1"
-	closings := map[string]*model.Closing{
-		"completed": {Kind: model.Completed, Attempt: 1, Identity: withKey, Result: text(t, "Paid")},
-		"failed":    {Kind: model.Failed, Attempt: 1, Identity: "x", Failure: failedFailure("no stock", true)},
-		"retryable": {Kind: model.Failed, Attempt: 1, Identity: "x", Failure: failedFailure("try later", false)},
-		"cancelled": {Kind: model.Canceled, Attempt: 1, Identity: "x", Details: text(t, details)},
-		"bare":      {Kind: model.Canceled, Attempt: 1, Identity: "x"},
-		"timed out": {Kind: model.TimedOut, Attempt: 1},
-		"unknown":   {Kind: model.Completed, Attempt: 0, Result: text(t, "Paid")},
-	}
-	tests := []struct {
-		closing string
-		request Request
-		want    bool
-	}{
-		{"completed", Request{Kind: model.Completed, Result: "Paid"}, true},
-		{"completed", Request{Kind: model.Completed, Result: "Paid", Attempt: 1}, true},
-		{"completed", Request{Kind: model.Completed, Result: "Paid", Key: "evt_1"}, true},
-		{"completed", Request{Kind: model.Completed, Result: "Paid", Key: "evt_2"}, false},
-		{"completed", Request{Kind: model.Completed, Result: "Paid", Key: "1"}, false},
-		{"completed", Request{Kind: model.Completed, Result: "Paid", Attempt: 2}, false},
-		{"completed", Request{Kind: model.Completed, Result: "paid"}, false},
-		{"completed", Request{Kind: model.Failed, Reason: "Paid"}, false},
-		{"completed", Request{}, false},
-		{"failed", Request{Kind: model.Failed, Reason: "no stock"}, true},
-		{"failed", Request{Kind: model.Failed, Reason: "no stock", Retryable: true}, false},
-		{"failed", Request{Kind: model.Failed, Reason: "no stock", Key: "k"}, false},
-		{"retryable", Request{Kind: model.Failed, Reason: "try later", Retryable: true}, true},
-		{"cancelled", Request{Kind: model.Canceled, Details: &details}, true},
-		{"cancelled", Request{Kind: model.Canceled, Details: &other}, false},
-		{"cancelled", Request{Kind: model.Canceled}, false},
-		{"bare", Request{Kind: model.Canceled}, true},
-		{"bare", Request{Kind: model.Canceled, Details: &details}, false},
-		{"timed out", Request{Kind: model.Completed}, false},
-		// With a token, the attempt must be known to be the same.
-		{"unknown", Request{Kind: model.Completed, Result: "Paid", Attempt: 1}, false},
-		{"unknown", Request{Kind: model.Completed, Result: "Paid"}, true},
-	}
-	for _, tt := range tests {
-		if got := Repeats(closings[tt.closing], tt.request); got != tt.want {
-			t.Errorf("%s.Repeats(%+v) = %v, want %v", tt.closing, tt.request, got, tt.want)
-		}
-	}
-	var none *model.Closing
-	if Repeats(none, Request{Kind: model.Completed}) {
-		t.Error("no closing repeats a request")
-	}
-	// A result that is not one text repeats no text.
-	for _, payloads := range []*commonpb.Payloads{nil, {}, {Payloads: []*commonpb.Payload{{Metadata: map[string][]byte{"encoding": []byte("binary/null")}}}}} {
-		c := &model.Closing{Kind: model.Completed, Result: payloads}
-		if Repeats(c, Request{Kind: model.Completed, Result: ""}) {
-			t.Errorf("%v repeats an empty text", payloads)
-		}
-	}
-}
-
-func failedFailure(message string, nonRetryable bool) *failurepb.Failure {
-	return &failurepb.Failure{Message: message, FailureInfo: &failurepb.Failure_ApplicationFailureInfo{
-		ApplicationFailureInfo: &failurepb.ApplicationFailureInfo{NonRetryable: nonRetryable}}}
 }
