@@ -56,7 +56,7 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 	defer cancel()
 	svc, err := b.service(ctx)
 	if err == nil {
-		err = b.pendingAtAttempt(ctx, svc, link, req)
+		err = b.pendingAtAttempt(ctx, svc, link, j.Target, req)
 	}
 	if err == nil && !act {
 		p.Title, p.Message, p.Form = lines.ConfirmTitle(approve), lines.Confirm(j.Desc, approve), lines.ConfirmForm(approve)
@@ -74,10 +74,10 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 }
 
 // pendingAtAttempt is nil when the Activity is pending at the link's attempt;
-// else the refusal that says what closed it (a retry, the history).
-func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc send.Service, link links.Link, req send.Request) error {
-	target := model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)}
-	current, err := currentAttempt(ctx, svc, req, model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID})
+// else the refusal that says what closed it (a retry, the history of target,
+// the link's Activity).
+func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc send.Service, link links.Link, target model.Target, req send.Request) error {
+	current, err := currentAttempt(ctx, svc, req, target)
 	switch {
 	case err != nil:
 		return err
