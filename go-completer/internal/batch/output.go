@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // Output writes the batch's JSON lines as jobs finish, one whole line at a
@@ -34,7 +35,7 @@ func NewOutput(stdout, stderr io.Writer, progress bool, total int) *Output {
 }
 
 // Add writes the line of one finished job.
-func (o *Output) Add(outcome Outcome) {
+func (o *Output) Add(outcome model.Outcome) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.done++

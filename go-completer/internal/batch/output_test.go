@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 func TestOutputSummary(t *testing.T) {
@@ -31,7 +32,7 @@ func TestOutputSummary(t *testing.T) {
 			var out bytes.Buffer
 			b := NewOutput(&out, &out, false, len(tt.codes))
 			for i, code := range tt.codes {
-				b.Add(Outcome{Line: i + 1, Code: code, Message: "m"})
+				b.Add(model.Outcome{Line: i + 1, Code: code, Message: "m"})
 			}
 			err := b.Summary(len(tt.codes))
 			if tt.want == "" {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // byteOrderMark starts the files that some editors save as UTF-8.
@@ -34,23 +35,12 @@ func Read(path string, stdin io.Reader) ([]byte, error) {
 	return bytes.TrimPrefix(data, byteOrderMark), nil
 }
 
-// Outcome is what became of one job line: the exit code of the same case as a
-// single command, and its line without "error: ".
-type Outcome struct {
-	Line    int
-	Code    int
-	Message string
-	// Already marks a job answered as already done: it repeated what closed
-	// its Activity.
-	Already bool
-}
-
 // Parse makes jobs of the lines of a batch with parseLine, and outcomes of the
 // lines that cannot be sent (malformed), both in line order. Blank lines and
 // comment lines (first non-blank character #) are neither. Lines end at "\n";
 // white space around a line, a "\r" included, is trimmed. parseLine gets the
 // 1-based line number and the trimmed text; its error's row is the outcome.
-func Parse[J any](data []byte, parseLine func(number int, text string) (J, error)) (jobs []J, malformed []Outcome) {
+func Parse[J any](data []byte, parseLine func(number int, text string) (J, error)) (jobs []J, malformed []model.Outcome) {
 	number := 0
 	for len(data) > 0 {
 		number++
@@ -62,7 +52,7 @@ func Parse[J any](data []byte, parseLine func(number int, text string) (J, error
 		}
 		if !utf8.Valid(raw) {
 			failure := lines.NotAJob("it is not UTF-8 text")
-			malformed = append(malformed, Outcome{Line: number, Code: failure.Code, Message: failure.Message})
+			malformed = append(malformed, model.Outcome{Line: number, Code: failure.Code, Message: failure.Message})
 			continue
 		}
 		text := strings.TrimSpace(string(raw))
@@ -72,7 +62,7 @@ func Parse[J any](data []byte, parseLine func(number int, text string) (J, error
 		job, err := parseLine(number, text)
 		if err != nil {
 			failure := lines.AsFailure(err)
-			malformed = append(malformed, Outcome{Line: number, Code: failure.Code, Message: failure.Message})
+			malformed = append(malformed, model.Outcome{Line: number, Code: failure.Code, Message: failure.Message})
 			continue
 		}
 		jobs = append(jobs, job)

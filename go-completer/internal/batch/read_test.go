@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 func TestReadDropsAByteOrderMark(t *testing.T) {
@@ -48,7 +49,7 @@ func TestParseSkipsBlankAndCommentLinesAndTrims(t *testing.T) {
 	if want := []string{"one@1", "two@4", "last@7"}; !slices.Equal(jobs, want) {
 		t.Errorf("jobs = %q, want %q", jobs, want)
 	}
-	want := []Outcome{
+	want := []model.Outcome{
 		{Line: 5, Code: lines.ExitUsage, Message: "the line is not a hex task token or a JSON job: it is not UTF-8 text"},
 		{Line: 6, Code: lines.ExitUsage, Message: lines.NoActivity().Message},
 	}

@@ -7,18 +7,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // The verbs of the completer.
 const (
-	verbComplete  = "complete"
-	verbFail      = "fail"
-	verbHeartbeat = "heartbeat"
-	verbCancel    = "cancel"
+	verbComplete  = send.Complete
+	verbFail      = send.Fail
+	verbHeartbeat = send.Heartbeat
+	verbCancel    = send.Cancel
 	verbInspect   = "inspect"
 	verbList      = "list"
 )
@@ -122,20 +123,15 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 	c.connectionOptions(fs)
 	switch verb {
 	case verbComplete:
-		fs.Var(&c.resultFlag, "result", "the Activity's result, a text")
-		fs.Var(&c.resultFile, "result-file", "a file whose content, UTF-8 text, is the result")
+		c.completeOptions(fs)
+		c.batchOptions(fs)
 	case verbFail:
-		fs.StringVar(&c.reason, "reason", "", "the failure's message (required)")
-		fs.BoolVar(&c.retryable, "retryable", false, "record a retryable failure")
-	}
-	switch verb {
-	case verbComplete, verbFail:
-		fs.Var(&c.batch, "batch", "a file of jobs, one per line; - reads standard input")
-		fs.StringVar(&c.concurrencyText, "concurrency", DefaultConcurrency, "requests in flight at most, with --batch")
-	}
-	switch verb {
-	case verbHeartbeat, verbCancel:
-		fs.Var(&c.details, "details", "heartbeat or cancellation details, a text")
+		c.failOptions(fs)
+		c.batchOptions(fs)
+	case verbHeartbeat:
+		c.heartbeatOptions(fs)
+	case verbCancel:
+		c.cancelOptions(fs)
 	}
 	fs.Var(&c.identity, "identity", "who acted, recorded in the history")
 	fs.Var(&c.idempotencyKey, "idempotency-key", "a key that tells a repeat of this request")
@@ -209,45 +205,14 @@ func parseArgs(args []string) (*command, error) {
 	if c.resultFlag.set && c.resultFile.set {
 		return nil, lines.ResultAndFile()
 	}
-	if c.identity.set && !validIdentity(c.identity.value) {
+	if c.identity.set && !identity.Valid(c.identity.value) {
 		return nil, lines.BadIdentity()
 	}
-	if c.idempotencyKey.set && !validIdempotencyKey(c.idempotencyKey.value) {
+	if c.idempotencyKey.set && !identity.ValidKey(c.idempotencyKey.value) {
 		return nil, lines.BadIdempotencyKey()
 	}
 	c.result = c.resultFlag.value
 	return c, nil
-}
-
-// maxIdentityLength bounds an identity and an idempotency key alike.
-const maxIdentityLength = 128
-
-// validIdentity reports whether text is 1 to 128 characters (UTF-8) without
-// control characters (U+0000 to U+001F, U+007F to U+009F).
-func validIdentity(text string) bool {
-	if !utf8.ValidString(text) || text == "" || utf8.RuneCountInString(text) > maxIdentityLength {
-		return false
-	}
-	for _, r := range text {
-		if r <= 0x1f || (0x7f <= r && r <= 0x9f) {
-			return false
-		}
-	}
-	return true
-}
-
-// validIdempotencyKey reports whether key is 1 to 128 printable ASCII
-// characters without spaces (! to ~).
-func validIdempotencyKey(key string) bool {
-	if key == "" || len(key) > maxIdentityLength {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < '!' || key[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
 
 // parseWholeNumber reads --concurrency or --page-size: ASCII digits only (no

@@ -2,10 +2,20 @@ package cli
 
 import (
 	"context"
+	"flag"
 
 	"github.com/async-completion/go-completer/internal/batch"
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/send"
 )
+
+// batchOptions are the options of a verb that takes --batch.
+func (c *command) batchOptions(fs *flag.FlagSet) {
+	fs.Var(&c.batch, "batch", "a file of jobs, one per line; - reads standard input")
+	fs.StringVar(&c.concurrencyText, "concurrency", DefaultConcurrency, "requests in flight at most, with --batch")
+}
 
 // runBatch runs `complete --batch` or `fail --batch`: it checks every line,
 // connects once, and sends the jobs with at most --concurrency in flight. Its
@@ -21,7 +31,7 @@ func (r *runner) runBatch(cmd *command) error {
 		}
 	}
 	if cmd.verb == verbComplete {
-		if err := checkPayloadSize("result", cmd.result); err != nil {
+		if err := send.CheckPayloadSize("result", cmd.result); err != nil {
 			return err
 		}
 	}
@@ -90,10 +100,10 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 	if c.verb == verbFail && c.reason == "" {
 		return job{}, lines.FailNeedsReason()
 	}
-	if c.identity.set && !validIdentity(c.identity.value) {
+	if c.identity.set && !identity.Valid(c.identity.value) {
 		return job{}, lines.JobBadIdentity()
 	}
-	if c.idempotencyKey.set && !validIdempotencyKey(c.idempotencyKey.value) {
+	if c.idempotencyKey.set && !identity.ValidKey(c.idempotencyKey.value) {
 		return job{}, lines.JobBadIdempotencyKey()
 	}
 	if c.taskToken.set {
@@ -105,16 +115,16 @@ func parseJobLine(number int, text string, base *command) (job, error) {
 	}
 	// The batch's own --result was checked once, before the lines.
 	if resultGiven {
-		if err := checkPayloadSize("result", c.result); err != nil {
+		if err := send.CheckPayloadSize("result", c.result); err != nil {
 			return job{}, err
 		}
 	}
 	if c.details.set {
-		if err := checkPayloadSize("details", c.details.value); err != nil {
+		if err := send.CheckPayloadSize("details", c.details.value); err != nil {
 			return job{}, err
 		}
 	}
-	j.desc, j.workflowID = describe(c, j.token)
+	j.desc = describe(c, j.token)
 	return j, nil
 }
 
@@ -129,14 +139,14 @@ func (r *runner) sendBatch(cmd *command, jobs []job, out *batch.Output) error {
 	}
 	defer c.Close()
 	svc := c.WorkflowService()
-	batch.Run(jobs, cmd.concurrency, func(j *job) batch.Outcome {
+	batch.Run(jobs, cmd.concurrency, func(j *job) model.Outcome {
 		return sendJob(svc, j, server)
 	}, out)
 	return nil
 }
 
 // sendJob sends one job, bounded by --rpc-timeout, and says what became of it.
-func sendJob(svc activityService, j *job, server request) (outcome batch.Outcome) {
+func sendJob(svc send.Service, j *job, server send.Server) (outcome model.Outcome) {
 	outcome.Line = j.line
 	// A bug in one job must not end the others, nor the program without its
 	// lines.
@@ -148,12 +158,12 @@ func sendJob(svc activityService, j *job, server request) (outcome batch.Outcome
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), j.cmd.rpcTimeout)
 	defer cancel()
-	done, err := j.send(ctx, svc, server)
+	done, err := send.Send(ctx, svc, server, j.request())
 	if err != nil {
 		failure := lines.AsFailure(err)
 		outcome.Code, outcome.Message = failure.Code, failure.Message
 		return outcome
 	}
-	outcome.Message, outcome.Already = done.message, done.already
+	outcome.Message, outcome.Already = done.Message, done.Already
 	return outcome
 }

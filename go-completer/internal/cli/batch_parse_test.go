@@ -13,6 +13,7 @@ import (
 
 	"github.com/async-completion/go-completer/internal/batch"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // tokenFor is the hex token of attempt 1 of Activity "1" of workflowID.
@@ -32,7 +33,7 @@ func tokenFor(t *testing.T, workflowID string) string {
 }
 
 // parseBatch is what runBatch makes of the lines of a batch.
-func parseBatch(data []byte, base *command) ([]job, []batch.Outcome) {
+func parseBatch(data []byte, base *command) ([]job, []model.Outcome) {
 	return batch.Parse(data, func(number int, text string) (job, error) {
 		return parseJobLine(number, text, base)
 	})
@@ -54,7 +55,7 @@ type parsedLine struct {
 	malformed string
 }
 
-func parsedLines(jobs []job, malformed []batch.Outcome) []parsedLine {
+func parsedLines(jobs []job, malformed []model.Outcome) []parsedLine {
 	var got []parsedLine
 	for _, j := range jobs {
 		p := parsedLine{line: j.line, workflowID: j.cmd.workflowID, runID: j.cmd.runID, activityID: j.cmd.activityID,

@@ -3,9 +3,9 @@
 // asynchronously, or decodes its task token offline. docs/completer-cli.md is
 // its specification, word for word; the Python completer follows the same page.
 //
-// args.go is the grammar, one file per verb does the verb's work, send.go
-// sends one request and maps its error; every line printed comes from package
-// lines.
+// args.go is the grammar, one file per verb holds the verb's own options and
+// work; package send sends one request and decides its answer; every line
+// printed comes from package lines.
 package cli
 
 import (
@@ -14,15 +14,16 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/term"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
@@ -136,14 +137,14 @@ func (r *runner) runOne(cmd *command) error {
 	var err error
 	switch {
 	case cmd.verb == verbComplete:
-		err = checkPayloadSize("result", j.cmd.result)
+		err = send.CheckPayloadSize("result", j.cmd.result)
 	case cmd.details.set:
-		err = checkPayloadSize("details", cmd.details.value)
+		err = send.CheckPayloadSize("details", cmd.details.value)
 	}
 	if err != nil {
 		return err
 	}
-	j.desc, j.workflowID = describe(cmd, j.token)
+	j.desc = describe(cmd, j.token)
 	j.identity = cliIdentity(&j.cmd)
 
 	// One deadline bounds connecting and the request together, so a completer
@@ -155,40 +156,42 @@ func (r *runner) runOne(cmd *command) error {
 		return err
 	}
 	defer c.Close()
-	done, err := j.send(ctx, c.WorkflowService(), server)
+	done, err := send.Send(ctx, c.WorkflowService(), server, j.request())
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintln(r.stdout, done.message); err != nil {
+	if _, err := fmt.Fprintln(r.stdout, done.Message); err != nil {
 		return lines.StdoutFailedAfterRequest(lines.OSReason(err))
 	}
 	return nil
 }
 
+// connect reads the connection settings and dials within ctx. The server it
+// returns is named in the lines of a failed request.
+func (r *runner) connect(ctx context.Context, cmd *command) (temporalClient, send.Server, error) {
+	options, err := temporalconn.Options(cmd.connectionFlags())
+	if err != nil {
+		return nil, send.Server{}, err
+	}
+	server := send.Server{
+		Namespace:   options.Namespace,
+		Address:     options.HostPort,
+		TimeoutText: cmd.rpcTimeoutText,
+		RPCTimeout:  cmd.rpcTimeout,
+		TLS:         temporalconn.TLS(options),
+	}
+	c, err := r.dial(ctx, options)
+	if err != nil {
+		return nil, server, send.MapDialError(err, ctx.Err(), send.Request{Server: server, Verb: cmd.verb})
+	}
+	return c, server, nil
+}
+
 // cliIdentity is what a request of the command line records as who acted:
 // --identity (or a batch job's "identity"), else PID@HOST.
 func cliIdentity(cmd *command) string {
-	actor := cmd.identity.value
-	if !cmd.identity.set {
-		actor = lines.DefaultActor(os.Getpid(), hostName())
-	}
-	return lines.Identity(actor, surfaceCLI, hostName(), cmd.idempotencyKey.value)
+	return identity.CLIRecorded(cmd.identity.value, cmd.identity.set, cmd.idempotencyKey.value)
 }
-
-// The SURFACEs of the recorded identity.
-const (
-	surfaceCLI   = "cli"
-	surfaceServe = "serve"
-)
-
-// hostName is the machine's host name, as the recorded identity names it.
-var hostName = sync.OnceValue(func() string {
-	name, err := os.Hostname()
-	if err != nil || name == "" {
-		return "unknown"
-	}
-	return name
-})
 
 // isTerminal reports whether w is a terminal, where a progress line that
 // rewrites itself makes sense.

@@ -1,46 +1,19 @@
 package cli
 
 import (
-	"context"
+	"flag"
 	"os"
 	"unicode/utf8"
-
-	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/async-completion/go-completer/internal/lines"
 )
 
-// sendComplete reports the Activity as completed with a text result: --result,
-// or the content of --result-file (the default is an empty text, which the
-// Workflow's str Activity receives as "").
-func sendComplete(ctx context.Context, svc activityService, j *job, namespace string) error {
-	result, err := dataConverter.ToPayloads(j.cmd.result)
-	if err != nil {
-		return err
-	}
-	if j.token != nil {
-		_, err = svc.RespondActivityTaskCompleted(ctx, &workflowservice.RespondActivityTaskCompletedRequest{
-			Namespace: namespace,
-			TaskToken: j.token.Bytes,
-			Result:    result,
-			Identity:  j.identity,
-		})
-		return err
-	}
-	_, err = svc.RespondActivityTaskCompletedById(ctx, &workflowservice.RespondActivityTaskCompletedByIdRequest{
-		Namespace:  namespace,
-		WorkflowId: j.cmd.workflowID,
-		RunId:      j.cmd.runID,
-		ActivityId: j.cmd.activityID,
-		Result:     result,
-		Identity:   j.identity,
-		ResourceId: resourceID(j.cmd.workflowID),
-	})
-	return err
-}
-
-func completedLine(j *job) string {
-	return lines.Completed(j.desc)
+// completeOptions are complete's own options: the result, given or read from
+// a file (the default is an empty text, which the Workflow's str Activity
+// receives as "").
+func (c *command) completeOptions(fs *flag.FlagSet) {
+	fs.Var(&c.resultFlag, "result", "the Activity's result, a text")
+	fs.Var(&c.resultFile, "result-file", "a file whose content, UTF-8 text, is the result")
 }
 
 // readResultFile reads --result-file: its content is the result, unchanged

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 )
 
@@ -125,7 +126,7 @@ func TestIdentityAndIdempotencyKeyOptions(t *testing.T) {
 	if code, _, stderr := h.run(t, "--tasktoken", tokenHex, "--identity", long, "--idempotency-key", key); code != 0 {
 		t.Errorf("the longest identity and key: %d %q", code, stderr)
 	}
-	if want := lines.Identity(long, "cli", hostName(), key); h.fake.calls[0].identity != want {
+	if want := identity.Recorded(long, "cli", key); h.fake.calls[0].identity != want {
 		t.Errorf("recorded %q, want %q", h.fake.calls[0].identity, want)
 	}
 }
@@ -133,7 +134,7 @@ func TestIdentityAndIdempotencyKeyOptions(t *testing.T) {
 func TestEveryRequestRecordsWhoActed(t *testing.T) {
 	cleanEnvironment(t)
 	tokenHex, _ := fixtureToken(t)
-	host := hostName()
+	host := identity.Host()
 	defaultActor := strconv.Itoa(os.Getpid()) + "@" + host
 	tests := []struct {
 		args []string
@@ -158,7 +159,7 @@ func TestEveryRequestRecordsWhoActed(t *testing.T) {
 
 func TestABatchJobsIdentityAndKeyWin(t *testing.T) {
 	cleanEnvironment(t)
-	host := hostName()
+	host := identity.Host()
 	jobs := strings.Join([]string{
 		`{"workflow_id":"w1","activity_id":"1"}`,
 		`{"workflow_id":"w2","activity_id":"1","identity":"Ada","idempotency_key":"evt_2"}`,
@@ -355,7 +356,7 @@ func TestARequestTheServerCouldNotTakeIsRetriedUntilItsDeadline(t *testing.T) {
 }
 
 func TestServeRecordsWhoActed(t *testing.T) {
-	host := hostName()
+	host := identity.Host()
 	credentials := filepath.Join(t.TempDir(), "credentials")
 	if err := os.WriteFile(credentials, []byte("ops-team Ops-Secret-0123456789\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -458,7 +459,7 @@ func TestServeReachesTemporalOnceBeforeItsFirstRequest(t *testing.T) {
 }
 
 func TestServeSaysWhoAnActionRecords(t *testing.T) {
-	host := hostName()
+	host := identity.Host()
 	credentials := filepath.Join(t.TempDir(), "credentials")
 	if err := os.WriteFile(credentials, []byte("ops-team Ops-Secret-0123456789\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 
-	commonpb "go.temporal.io/api/common/v1"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/workflowservice/v1"
-
-	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
+	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/send"
 )
 
 // verbLink prints a signed action link (docs/completer-cli.md, "Signed action
@@ -167,66 +165,40 @@ func (r *runner) link(args []string) error {
 		return err
 	}
 	defer c.Close()
-	server.desc = lines.DescribeIDs(link.ActivityID, link.WorkflowID)
-	server.workflowID = link.WorkflowID
+	req := send.Request{Server: server, Verb: verbLink, Desc: lines.DescribeIDs(link.ActivityID, link.WorkflowID), WorkflowID: link.WorkflowID}
 	svc := c.WorkflowService()
-	current, err := currentAttempt(ctx, svc, server, link.WorkflowID, link.RunID, link.ActivityID)
+	target := model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID}
+	current, err := currentAttempt(ctx, svc, req, target)
 	if err != nil {
 		return err
 	}
-	if !current.pending {
+	if !current.Pending {
 		ctx, cancel := context.WithTimeout(context.Background(), cmd.conn.rpcTimeout)
 		defer cancel()
-		target := history.Target{Namespace: server.namespace, WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID}
-		return explainNotPending(ctx, svc, target, server.desc, server)
+		return send.ExplainNotPending(ctx, svc, req, target)
 	}
-	link.Namespace, link.RunID, link.Attempt = server.namespace, current.runID, int64(current.attempt)
+	link.Namespace, link.RunID, link.Attempt = server.Namespace, current.RunID, int64(current.Attempt)
 	if _, err := fmt.Fprintln(r.stdout, base+links.RoutePrefix+links.Sign(link, keys.Key)); err != nil {
 		return lines.StdoutFailed(lines.OSReason(err))
 	}
 	return nil
 }
 
-// attempt is what a describe found of an Activity: the run, and the attempt
-// pending in it.
-type attempt struct {
-	runID   string
-	attempt int32
-	pending bool
-}
-
-// currentAttempt describes the run (runID, else the latest) and finds the
-// Activity among its pending ones. A run that does not exist, or that
-// closed, has nothing pending; any other failure is server's line for it.
-func currentAttempt(ctx context.Context, svc history.Service, server request, workflowID, runID, activityID string) (attempt, error) {
-	var described *workflowservice.DescribeWorkflowExecutionResponse
-	err := retrying(ctx, func(ctx context.Context) error {
+// currentAttempt is the Activity's attempt pending now (pending.PendingAttempt),
+// retried while the server cannot take the describe. A run that does not
+// exist has nothing pending; any other failure is the server's line for it.
+func currentAttempt(ctx context.Context, svc pending.Describer, req send.Request, target model.Target) (pending.Attempt, error) {
+	var current pending.Attempt
+	err := send.Retrying(ctx, func(ctx context.Context) error {
 		var err error
-		described, err = svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
-			Namespace: server.namespace,
-			Execution: &commonpb.WorkflowExecution{WorkflowId: workflowID, RunId: runID},
-		})
+		current, err = pending.PendingAttempt(ctx, svc, req.Namespace, target)
 		return err
 	})
 	if err != nil {
-		if notPending(err) {
-			return attempt{}, nil
+		if send.NotPending(err) {
+			return pending.Attempt{}, nil
 		}
-		return attempt{}, mapRequestError(err, ctx.Err(), server)
+		return pending.Attempt{}, send.MapRequestError(err, ctx.Err(), req)
 	}
-	info := described.GetWorkflowExecutionInfo()
-	if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		return attempt{}, nil
-	}
-	found := attempt{runID: info.GetExecution().GetRunId()}
-	if found.runID == "" {
-		found.runID = runID
-	}
-	for _, activity := range described.GetPendingActivities() {
-		if activity.GetActivityId() == activityID {
-			found.attempt, found.pending = activity.GetAttempt(), true
-			return found, nil
-		}
-	}
-	return attempt{}, nil
+	return current, nil
 }

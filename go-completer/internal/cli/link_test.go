@@ -14,6 +14,7 @@ import (
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
 	"github.com/async-completion/go-completer/internal/page"
@@ -183,7 +184,7 @@ func wantLinkPage(link links.Link, title, message, form string) string {
 
 func TestServeAnswersSignedLinks(t *testing.T) {
 	key := linkKeyFile(t, linkKey+"\n"+strings.Repeat("p", 32), 0o600)
-	host := hostName()
+	host := identity.Host()
 	desc := `Activity "a1" of Workflow "order-7" (attempt 1)`
 
 	fake := newFakeServeClient(nil)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/send"
 )
 
 // defaultListQuery is list's scope without --workflow-id or --query: the
@@ -124,13 +125,13 @@ func (o *listOutput) write(b []byte) error {
 // was deleted since visibility listed it: NOT_FOUND, other than for the
 // namespace.
 func workflowGone(err error) bool {
-	code, message, ok := grpcStatus(err)
-	return ok && code == codes.NotFound && !namespaceNotFound(message)
+	code, message, ok := send.GRPCStatus(err)
+	return ok && code == codes.NotFound && !send.NamespaceNotFound(message)
 }
 
 // mapListError is the line of a listing that failed: standard output that
 // cannot be written, or a request the server refused or did not answer.
-func mapListError(err error, server request) *lines.Failure {
+func mapListError(err error, server send.Server) *lines.Failure {
 	var failure *lines.Failure
 	if errors.As(err, &failure) {
 		return failure
@@ -140,18 +141,18 @@ func mapListError(err error, server request) *lines.Failure {
 		return lines.Other(err)
 	}
 	if requestErr.TimedOut {
-		return lines.Unreachable(server.address, server.timeoutText)
+		return lines.Unreachable(server.Address, server.TimeoutText)
 	}
-	code, message, ok := grpcStatus(requestErr.Err)
+	code, message, ok := send.GRPCStatus(requestErr.Err)
 	if !ok {
 		return lines.Other(err)
 	}
-	if failure := mapUnanswered(code, err, nil, server); failure != nil {
+	if failure := send.MapUnanswered(code, err, nil, send.Request{Server: server}); failure != nil {
 		return failure
 	}
 	switch {
-	case code == codes.NotFound && namespaceNotFound(message):
-		return lines.NamespaceNotFound(server.namespace, server.address)
+	case code == codes.NotFound && send.NamespaceNotFound(message):
+		return lines.NamespaceNotFound(server.Namespace, server.Address)
 	case code == codes.InvalidArgument && requestErr.Query:
 		return lines.QueryRefused(message)
 	}

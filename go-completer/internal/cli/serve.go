@@ -10,19 +10,15 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"google.golang.org/grpc/codes"
 
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
 	"github.com/async-completion/go-completer/internal/page"
-	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/serve"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
@@ -144,11 +140,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	url := listen.URL(tlsConfig != nil, port)
 	backend := &serveBackend{
 		client: c,
-		server: request{
-			namespace:   options.Namespace,
-			address:     options.HostPort,
-			timeoutText: cmd.conn.rpcTimeoutText,
-			tls:         temporalconn.TLS(options),
+		server: send.Server{
+			Namespace:   options.Namespace,
+			Address:     options.HostPort,
+			TimeoutText: cmd.conn.rpcTimeoutText,
+			RPCTimeout:  cmd.conn.rpcTimeout,
+			TLS:         temporalconn.TLS(options),
 		},
 		rpcTimeout: cmd.conn.rpcTimeout,
 		linkKeys:   linkKeys,
@@ -235,181 +232,4 @@ func listenReason(err error) string {
 		return lines.OneLine(opErr.Err.Error())
 	}
 	return lines.OSReason(err)
-}
-
-// serveBackend does what serve's routes ask, with the command line's own
-// code: the batch's job parsing, the verbs' requests, list's listing, and
-// the lines of each.
-type serveBackend struct {
-	client serveClient
-	// server names the Temporal server, for the lines of a failed request.
-	server     request
-	rpcTimeout time.Duration
-	// connected is whether the client has reached the Temporal server once.
-	connected atomic.Bool
-	// linkKeys verify the signed links of /a/LINK (--link-key-file).
-	linkKeys links.Keys
-	// now is the clock that links expire by.
-	now func() time.Time
-}
-
-// Act checks one job as a --batch line of its verb is checked, and sends it,
-// recording the identity of docs/completer-http.md ("Who acted, and webhook
-// retries"): the credential's NAME, or on a listener without credentials the
-// job's own "identity", marked as unauthenticated.
-func (b *serveBackend) Act(ctx context.Context, req serve.Request) serve.Outcome {
-	base := command{verb: req.Verb, rpcTimeout: b.rpcTimeout}
-	j, err := parseJobLine(0, req.Job, &base)
-	if err != nil {
-		return outcomeOf(err)
-	}
-	if req.IdempotencyKey != nil {
-		key := *req.IdempotencyKey
-		if !validIdempotencyKey(key) {
-			return serve.Outcome{Code: lines.ExitUsage, Message: lines.KeyHeaderBad}
-		}
-		if j.cmd.idempotencyKey.set && j.cmd.idempotencyKey.value != key {
-			return serve.Outcome{Code: lines.ExitUsage, Message: lines.KeysDiffer}
-		}
-		j.cmd.idempotencyKey = optionalText{value: key, set: true}
-	}
-	actor := req.Credential
-	if actor == "" {
-		actor = lines.UnauthenticatedActor(j.cmd.identity.value)
-	}
-	j.identity = lines.Identity(actor, surfaceServe, hostName(), j.cmd.idempotencyKey.value)
-
-	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
-	defer cancel()
-	svc, err := b.service(ctx)
-	if err != nil {
-		return outcomeOf(err)
-	}
-	done, err := j.send(ctx, svc, b.server)
-	if err != nil {
-		return outcomeOf(err)
-	}
-	return serve.Outcome{Code: lines.ExitOK, Message: done.message, Already: done.already}
-}
-
-// service is the WorkflowService of serve's lazy client, once it reached the
-// Temporal server. The SDK's client does the same before its first request
-// (GetSystemInfo): a failure to connect is read as the other verbs read one
-// (mapDialError), so that, for example, an address where no Temporal server
-// answers is unreachable rather than a refusal, and a failed TLS handshake
-// gets its own line.
-func (b *serveBackend) service(ctx context.Context) (activityService, error) {
-	svc := b.client.WorkflowService()
-	if b.connected.Load() {
-		return svc, nil
-	}
-	if _, err := svc.GetSystemInfo(ctx, &workflowservice.GetSystemInfoRequest{}); err != nil && !unknownMethod(err) {
-		return nil, mapDialError(err, ctx.Err(), b.server)
-	}
-	b.connected.Store(true)
-	return svc, nil
-}
-
-// unknownMethod reports whether a server answered that it has no such method:
-// a Temporal server older than GetSystemInfo, as the SDK's client allows.
-func unknownMethod(err error) bool {
-	code, message, ok := grpcStatus(err)
-	lower := strings.ToLower(message)
-	return ok && code == codes.Unimplemented && (strings.Contains(lower, "unknown method") || strings.Contains(lower, "not implemented"))
-}
-
-// Pending lists scope as `list --json` does, every line before the answer.
-func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, *serve.Outcome) {
-	if scope.WorkflowID != "" && scope.HasQuery {
-		outcome := outcomeOf(lines.WorkflowIDAndQuery())
-		return nil, &outcome
-	}
-	query := defaultListQuery
-	if scope.HasQuery {
-		query = scope.Query
-	}
-	var body []byte
-	err := pending.List(ctx, b.client, pending.Options{
-		WorkflowID:  scope.WorkflowID,
-		Query:       query,
-		PageSize:    maxPageSize,
-		Concurrency: serveListConcurrency,
-		RPCTimeout:  b.rpcTimeout,
-		Gone:        workflowGone,
-	}, pending.Handlers{
-		// Called one at a time.
-		Described: func(w pending.Workflow) error {
-			for _, a := range w.Activities {
-				body = lines.AppendPendingJSON(body, a)
-			}
-			return nil
-		},
-		PageDone: func([]pending.Workflow) error { return nil },
-	})
-	if err != nil {
-		outcome := outcomeOf(mapListError(err, b.server))
-		return nil, &outcome
-	}
-	return body, nil
-}
-
-// serveListConcurrency is the describes in flight of GET /v1/pending: list's
-// default.
-const serveListConcurrency = 32
-
-// Health asks the Temporal server for its health, within --rpc-timeout.
-func (b *serveBackend) Health(ctx context.Context) serve.Outcome {
-	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
-	defer cancel()
-	if _, err := b.client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		failure := mapLazyRequestError(err, ctx.Err(), b.server)
-		// An answer that is not "serving" is as good as none.
-		if failure.Code != lines.ExitUnreachable {
-			failure = lines.Unreachable(b.server.address, b.server.timeoutText)
-		}
-		return outcomeOf(failure)
-	}
-	return serve.Outcome{Code: lines.ExitOK, Message: lines.TemporalAnswers(b.server.address)}
-}
-
-// Identity is what an action sent now would record as who acted, without a
-// key: the credential's NAME, or without credentials the name given, marked
-// as unauthenticated.
-func (b *serveBackend) Identity(credential string, name *string) serve.Outcome {
-	actor := credential
-	if name != nil && !validIdentity(*name) {
-		return serve.Outcome{Code: lines.ExitUsage, Message: lines.BadNameParameter}
-	}
-	if actor == "" {
-		given := ""
-		if name != nil {
-			given = *name
-		}
-		actor = lines.UnauthenticatedActor(given)
-	}
-	return serve.Outcome{Code: lines.ExitOK, Message: lines.Identity(actor, surfaceServe, hostName(), "")}
-}
-
-// lazyConnectFailed starts the error of a request whose lazy client could not
-// connect first (go.temporal.io/sdk internal_workflow_client.go,
-// loadCapabilities).
-const lazyConnectFailed = "failed reaching server: "
-
-// mapLazyRequestError is mapRequestError for serve's lazy client, whose first
-// request connects: an error of connecting is read as the other verbs read
-// one (mapDialError), so that, for example, a failed TLS handshake gets its
-// own line.
-func mapLazyRequestError(err, deadlineErr error, req request) *lines.Failure {
-	if strings.Contains(err.Error(), lazyConnectFailed) {
-		return mapDialError(err, deadlineErr, req)
-	}
-	return mapRequestError(err, deadlineErr, req)
-}
-
-// outcomeOf is the outcome of a failure: its code and line, and whether it
-// is the line of a result or details too large for the server (413).
-func outcomeOf(err error) serve.Outcome {
-	failure := lines.AsFailure(err)
-	var tooLarge payloadTooLarge
-	return serve.Outcome{Code: failure.Code, Message: failure.Message, TooLarge: errors.As(err, &tooLarge)}
 }

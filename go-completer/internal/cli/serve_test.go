@@ -33,7 +33,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/send"
 )
 
 // fakeServeClient is the fake client with a health check.
@@ -327,7 +329,7 @@ func TestServeSendsEachJobAsTheCommandLineDoes(t *testing.T) {
 		{"/v1/complete", `{` + byIDs + `,"activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null}`,
 			jsonAnswer(200, 0, "Completed "+desc), "RespondActivityTaskCompletedById"},
 	}
-	anonymous := "anonymous (unauthenticated) via go-completer serve@" + hostName()
+	anonymous := "anonymous (unauthenticated) via go-completer serve@" + identity.Host()
 	for i, tt := range tests {
 		if got := s.post(t, tt.path, tt.body); got != tt.want {
 			t.Errorf("POST %s %s\n = %+v\nwant %+v", tt.path, tt.body, got, tt.want)
@@ -414,8 +416,8 @@ func TestServeChecksAJobAsTheBatchDoesBeforeSendingIt(t *testing.T) {
 	s := startServe(t, fake)
 	ids := `"workflow_id":"wf","activity_id":"1"`
 	tooLarge := strings.Repeat("a", 2097152)
-	resultTooLarge := outcomeOf(checkPayloadSize("result", tooLarge)).Message
-	detailsTooLarge := outcomeOf(checkPayloadSize("details", tooLarge)).Message
+	resultTooLarge := outcomeOf(send.CheckPayloadSize("result", tooLarge)).Message
+	detailsTooLarge := outcomeOf(send.CheckPayloadSize("details", tooLarge)).Message
 	if !strings.HasPrefix(resultTooLarge, "the result is ") || !strings.HasPrefix(detailsTooLarge, "the details is ") {
 		t.Fatalf("too-large lines %q, %q", resultTooLarge, detailsTooLarge)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/tasktoken"
 )
 
@@ -65,10 +66,54 @@ func tokenText(c *command, stdin io.Reader) (string, error) {
 	return line, nil
 }
 
-// describe names the Activity a command is for, and its Workflow ID.
-func describe(c *command, token *tasktoken.Token) (desc, workflowID string) {
+// describe names the Activity a command is for.
+func describe(c *command, token *tasktoken.Token) string {
 	if token != nil {
-		return token.Describe(), token.Task.GetWorkflowId()
+		return token.Describe()
 	}
-	return lines.DescribeIDs(c.activityID, c.workflowID), c.workflowID
+	return lines.DescribeIDs(c.activityID, c.workflowID)
+}
+
+// job is one request of the command line about one Activity: a command's
+// values with the Activity it names, by token or by IDs.
+type job struct {
+	// line is the job's line in a batch.
+	line  int
+	cmd   command
+	token *tasktoken.Token
+	desc  string
+	// identity is what the request records as who acted.
+	identity string
+}
+
+// request is the job as package send sends it.
+func (j *job) request() *model.Job {
+	c := &j.cmd
+	r := &model.Job{
+		Line:      j.line,
+		Verb:      c.verb,
+		Target:    model.Target{WorkflowID: c.workflowID, RunID: c.runID, ActivityID: c.activityID},
+		Result:    c.result,
+		Reason:    c.reason,
+		Retryable: c.retryable,
+		Identity:  j.identity,
+		Key:       c.idempotencyKey.value,
+		Desc:      j.desc,
+	}
+	if c.details.set {
+		details := c.details.value
+		r.Details = &details
+	}
+	if j.token != nil {
+		task := j.token.Task
+		r.Token = j.token.Bytes
+		r.Target = model.Target{
+			WorkflowID:       task.GetWorkflowId(),
+			RunID:            task.GetRunId(),
+			ActivityID:       task.GetActivityId(),
+			ScheduledEventID: task.GetScheduledEventId(),
+			Attempt:          task.GetAttempt(),
+		}
+	}
+	return r
 }

@@ -3,9 +3,11 @@ package history
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 
 	commonpb "go.temporal.io/api/common/v1"
+
+	"github.com/async-completion/go-completer/internal/identity"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // Request is what a refused request asked for: its action and payload, and
@@ -14,7 +16,7 @@ type Request struct {
 	// Kind is the event the request would have written: Completed for
 	// complete, Failed for fail, Canceled for cancel; 0 for a heartbeat,
 	// which repeats nothing.
-	Kind      Kind
+	Kind      model.Kind
 	Result    string
 	Reason    string
 	Retryable bool
@@ -26,28 +28,28 @@ type Request struct {
 	Attempt int32
 }
 
-// Repeats reports whether the request repeats what closed the Activity: the
+// Repeats reports whether the request repeats c, what closed the Activity: the
 // same action with the same payload (with a token, of the same attempt), and
 // when the request has an idempotency key, an identity that carries it. Never
 // on a guess: a history that says less answers false.
-func (c *Closing) Repeats(r Request) bool {
+func Repeats(c *model.Closing, r Request) bool {
 	if c == nil || r.Kind == 0 || c.Kind != r.Kind {
 		return false
 	}
 	if r.Attempt != 0 && c.Attempt != r.Attempt {
 		return false
 	}
-	if r.Key != "" && !strings.HasSuffix(c.Identity, " key="+r.Key) {
+	if r.Key != "" && !identity.CarriesKey(c.Identity, r.Key) {
 		return false
 	}
 	switch c.Kind {
-	case Completed:
+	case model.Completed:
 		text, ok := Text(c.Result)
 		return ok && text == r.Result
-	case Failed:
+	case model.Failed:
 		info := c.Failure.GetApplicationFailureInfo()
 		return info != nil && c.Failure.GetMessage() == r.Reason && info.GetNonRetryable() == !r.Retryable
-	case Canceled:
+	case model.Canceled:
 		if r.Details == nil {
 			return len(c.Details.GetPayloads()) == 0
 		}

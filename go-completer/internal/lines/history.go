@@ -6,12 +6,12 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
-	"github.com/async-completion/go-completer/internal/history"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // The words of "When the server answers 'not pending any more'"
 // (docs/completer-cli.md): a request answered as already done, or a refusal
-// that says what closed the Activity, read from its Workflow's history.
+// that says what closed the Activity, read from its Workflow's model.
 
 // notPendingGeneric is the REASON of a refusal whose history was not read.
 const notPendingGeneric = "it was completed, failed, timed out or retried, or its Workflow closed; a retry logs a new token in the Worker's log"
@@ -42,15 +42,15 @@ func HistoryDoesNotSay(desc string) *Failure {
 
 // AlreadyDone is the success line of a request that repeats what closed the
 // Activity.
-func AlreadyDone(desc string, c *history.Closing) string {
-	verbed := map[history.Kind]string{history.Completed: "completed", history.Failed: "failed", history.Canceled: "reported as cancelled"}[c.Kind]
+func AlreadyDone(desc string, c *model.Closing) string {
+	verbed := map[model.Kind]string{model.Completed: "completed", model.Failed: "failed", model.Canceled: "reported as cancelled"}[c.Kind]
 	return fmt.Sprintf("Already done: %s was %s at %s by %s", desc, verbed, eventTime(c.Time), identityOf(c.Identity))
 }
 
 // ClosedReason is the REASON of a refusal for what the history found, or
 // false when it found nothing that explains it. attempt is the token's (or
 // the link's), 0 for a request by IDs; namespace the one the completer used.
-func ClosedReason(f history.Finding, attempt int32, namespace string) (string, bool) {
+func ClosedReason(f model.Finding, attempt int32, namespace string) (string, bool) {
 	if f.NoRun {
 		return fmt.Sprintf("no such Workflow run in namespace \"%s\"", namespace), true
 	}
@@ -72,14 +72,14 @@ func ClosedReason(f history.Finding, attempt int32, namespace string) (string, b
 
 // closedClause says what closed the Activity, without its subject; false for
 // a timeout of a kind the contract does not name.
-func closedClause(c *history.Closing) (string, bool) {
+func closedClause(c *model.Closing) (string, bool) {
 	at := eventTime(c.Time)
 	switch c.Kind {
-	case history.Completed:
+	case model.Completed:
 		return fmt.Sprintf("was completed at %s by %s", at, identityOf(c.Identity)), true
-	case history.Failed:
+	case model.Failed:
 		return fmt.Sprintf("failed at %s: %s (reported by %s)", at, OneLine(c.Failure.GetMessage()), identityOf(c.Identity)), true
-	case history.TimedOut:
+	case model.TimedOut:
 		kind, ok := timeoutKinds[c.TimeoutType()]
 		return fmt.Sprintf("timed out at %s (its %s timeout)", at, kind), ok
 	}

@@ -1,41 +1,8 @@
 package lines
 
-import "fmt"
-
-// The words of "The recorded identity" (docs/completer-cli.md): who acted, as
-// every request records it in the history event that closes the Activity,
-// and the rows of options and job keys that name it.
-
-// Identity is the identity a request records: `ACTOR via go-completer
-// SURFACE@HOST[ key=KEY]`. surface is "cli" or "serve"; key is the request's
-// idempotency key, empty for none.
-func Identity(actor, surface, host, key string) string {
-	identity := fmt.Sprintf("%s via go-completer %s@%s", actor, surface, host)
-	if key != "" {
-		identity += " key=" + key
-	}
-	return identity
-}
-
-// DefaultActor is the CLI's ACTOR without --identity: the SDKs' default
-// identity, PID@HOST.
-func DefaultActor(pid int, host string) string {
-	return fmt.Sprintf("%d@%s", pid, host)
-}
-
-// UnauthenticatedActor is the ACTOR of a request to a loopback serve without
-// credentials: the name the job gives itself, or anonymous.
-func UnauthenticatedActor(name string) string {
-	if name == "" {
-		name = "anonymous"
-	}
-	return name + " (unauthenticated)"
-}
-
-// LinkActor is the ACTOR of a signed link's action: who the link is for.
-func LinkActor(name string) string {
-	return name + " (link)"
-}
+// The words of "The recorded identity" (docs/completer-cli.md): the rows of
+// the options and job keys that name who acted. The recorded identity itself
+// is package identity's.
 
 // BadIdentity: --identity that is empty, too long, or holds a control
 // character.

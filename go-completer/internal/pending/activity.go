@@ -14,36 +14,20 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"google.golang.org/protobuf/types/known/timestamppb"
-)
 
-// Activity is one pending Activity, with what list shows of it. A nil pointer
-// is a value the server does not give (null in JSON).
-type Activity struct {
-	WorkflowID      string
-	RunID           string
-	ActivityID      string
-	ActivityType    string
-	Attempt         int32
-	MaximumAttempts int32
-	// State is the server's PendingActivityState in lower case without its
-	// prefix: scheduled, started, cancel_requested, paused, pause_requested.
-	State             string
-	WaitingSince      *time.Time
-	LastHeartbeatTime *time.Time
-	HeartbeatDetails  *string
-	LastFailure       *string
-}
+	"github.com/async-completion/go-completer/internal/model"
+)
 
 // Workflow is one running Workflow that was described, with its pending
 // Activities in the server's order (maybe none).
 type Workflow struct {
 	WorkflowID string
 	RunID      string
-	Activities []Activity
+	Activities []model.PendingActivity
 }
 
-func newActivity(workflowID, runID string, info *workflowpb.PendingActivityInfo) Activity {
-	a := Activity{
+func newActivity(workflowID, runID string, info *workflowpb.PendingActivityInfo) model.PendingActivity {
+	a := model.PendingActivity{
 		WorkflowID:        workflowID,
 		RunID:             runID,
 		ActivityID:        info.GetActivityId(),

@@ -19,16 +19,17 @@ import (
 	"time"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/page"
 )
 
 // fakeBackend answers every route with what the test says, and records what
 // it was asked.
 type fakeBackend struct {
-	act     func(verb, job string) Outcome
+	act     func(verb, job string) model.Outcome
 	link    func(link string, act bool) LinkAnswer
-	pending func(scope Scope) ([]byte, *Outcome)
-	health  Outcome
+	pending func(scope Scope) ([]byte, *model.Outcome)
+	health  model.Outcome
 
 	mu       sync.Mutex
 	jobs     []string
@@ -37,7 +38,7 @@ type fakeBackend struct {
 	links    []string
 }
 
-func (f *fakeBackend) Act(ctx context.Context, req Request) Outcome {
+func (f *fakeBackend) Act(ctx context.Context, req Request) model.Outcome {
 	f.mu.Lock()
 	f.jobs = append(f.jobs, req.Verb+" "+req.Job)
 	f.requests = append(f.requests, req)
@@ -45,10 +46,10 @@ func (f *fakeBackend) Act(ctx context.Context, req Request) Outcome {
 	if f.act != nil {
 		return f.act(req.Verb, req.Job)
 	}
-	return Outcome{Code: lines.ExitOK, Message: "done " + req.Verb}
+	return model.Outcome{Code: lines.ExitOK, Message: "done " + req.Verb}
 }
 
-func (f *fakeBackend) Pending(ctx context.Context, scope Scope) ([]byte, *Outcome) {
+func (f *fakeBackend) Pending(ctx context.Context, scope Scope) ([]byte, *model.Outcome) {
 	f.mu.Lock()
 	f.scopes = append(f.scopes, scope)
 	f.mu.Unlock()
@@ -58,19 +59,19 @@ func (f *fakeBackend) Pending(ctx context.Context, scope Scope) ([]byte, *Outcom
 	return []byte("{\"workflow_id\":\"wf\"}\n"), nil
 }
 
-func (f *fakeBackend) Health(ctx context.Context) Outcome {
+func (f *fakeBackend) Health(ctx context.Context) model.Outcome {
 	if f.health.Message == "" {
-		return Outcome{Code: lines.ExitOK, Message: "healthy"}
+		return model.Outcome{Code: lines.ExitOK, Message: "healthy"}
 	}
 	return f.health
 }
 
-func (f *fakeBackend) Identity(credential string, name *string) Outcome {
+func (f *fakeBackend) Identity(credential string, name *string) model.Outcome {
 	given := "-"
 	if name != nil {
 		given = *name
 	}
-	return Outcome{Code: lines.ExitOK, Message: credential + "/" + given}
+	return model.Outcome{Code: lines.ExitOK, Message: credential + "/" + given}
 }
 
 func (f *fakeBackend) Link(ctx context.Context, link string, act bool) LinkAnswer {
@@ -177,22 +178,22 @@ func wantAnswer(t *testing.T, w *httptest.ResponseRecorder, status int, contentT
 
 func TestEveryStatusClassOfAJob(t *testing.T) {
 	tests := []struct {
-		outcome Outcome
+		outcome model.Outcome
 		status  int
 		name    string
 	}{
-		{Outcome{Code: 0, Message: `Completed Activity "1" of Workflow "wf"`}, 200, "ok"},
-		{Outcome{Code: 5, Message: "cancellation was requested for x"}, 200, "cancel_requested"},
-		{Outcome{Code: 2, Message: "fail needs --reason TEXT: say why the Activity failed"}, 400, "malformed"},
-		{Outcome{Code: 2, Message: "the result is 3000000 bytes once encoded", TooLarge: true}, 413, "malformed"},
-		{Outcome{Code: 3, Message: "not pending any more"}, 409, "refused"},
-		{Outcome{Code: 4, Message: "could not reach"}, 503, "unreachable"},
-		{Outcome{Code: 1, Message: "internal error: x"}, 500, "error"},
+		{model.Outcome{Code: 0, Message: `Completed Activity "1" of Workflow "wf"`}, 200, "ok"},
+		{model.Outcome{Code: 5, Message: "cancellation was requested for x"}, 200, "cancel_requested"},
+		{model.Outcome{Code: 2, Message: "fail needs --reason TEXT: say why the Activity failed"}, 400, "malformed"},
+		{model.Outcome{Code: 2, Message: "the result is 3000000 bytes once encoded", TooLarge: true}, 413, "malformed"},
+		{model.Outcome{Code: 3, Message: "not pending any more"}, 409, "refused"},
+		{model.Outcome{Code: 4, Message: "could not reach"}, 503, "unreachable"},
+		{model.Outcome{Code: 1, Message: "internal error: x"}, 500, "error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+strconv.Itoa(tt.status), func(t *testing.T) {
 			f := newFixture(t, false, "127.0.0.1:0")
-			f.backend.act = func(verb, job string) Outcome { return tt.outcome }
+			f.backend.act = func(verb, job string) model.Outcome { return tt.outcome }
 			for _, verb := range Verbs {
 				w := f.postJSON("/v1/"+verb, `{"workflow_id":"wf","activity_id":"1"}`)
 				wantAnswer(t, w, tt.status, "application/json", answerBody(tt.name, tt.outcome.Code, tt.outcome.Message))
@@ -235,8 +236,8 @@ func TestTheCredentialsNameIsHandedToTheBackend(t *testing.T) {
 
 func TestAnAnswerAlreadyDoneSaysSo(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
-	f.backend.act = func(verb, job string) Outcome {
-		return Outcome{Code: lines.ExitOK, Message: "Already done: x", Already: true}
+	f.backend.act = func(verb, job string) model.Outcome {
+		return model.Outcome{Code: lines.ExitOK, Message: "Already done: x", Already: true}
 	}
 	w := f.postJSON("/v1/complete", `{"workflow_id":"wf","activity_id":"1"}`)
 	wantAnswer(t, w, 200, "application/json", `{"outcome":"ok","code":0,"message":"Already done: x","already":true}`+"\n")
@@ -463,14 +464,14 @@ func TestANonLoopbackListenerTakesAnyHost(t *testing.T) {
 func TestPendingIsNDJSONOfTheScopeAsked(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
 	listed := "{\"workflow_id\":\"a\"}\n{\"workflow_id\":\"b\"}\n"
-	f.backend.pending = func(scope Scope) ([]byte, *Outcome) {
+	f.backend.pending = func(scope Scope) ([]byte, *model.Outcome) {
 		switch scope.WorkflowID {
 		case "none":
 			return nil, nil
 		case "fails":
-			return nil, &Outcome{Code: 3, Message: "the server refused the query: x"}
+			return nil, &model.Outcome{Code: 3, Message: "the server refused the query: x"}
 		case "down":
-			return nil, &Outcome{Code: 4, Message: "could not reach"}
+			return nil, &model.Outcome{Code: 4, Message: "could not reach"}
 		}
 		return []byte(listed), nil
 	}
@@ -491,7 +492,7 @@ func TestPendingIsNDJSONOfTheScopeAsked(t *testing.T) {
 func TestHealthz(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
 	wantAnswer(t, f.do("GET", "/healthz", ""), 200, "application/json", answerBody("ok", 0, "healthy"))
-	f.backend.health = Outcome{Code: 4, Message: "could not reach the Temporal server"}
+	f.backend.health = model.Outcome{Code: 4, Message: "could not reach the Temporal server"}
 	wantAnswer(t, f.do("GET", "/healthz", ""), 503, "application/json", answerBody("unreachable", 4, "could not reach the Temporal server"))
 }
 
@@ -511,7 +512,7 @@ func TestThePageIsServedAsItIsAndCannotBeFramed(t *testing.T) {
 
 func TestAPanicIsAnsweredAs500WithItsLine(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
-	f.backend.act = func(verb, job string) Outcome { panic("boom") }
+	f.backend.act = func(verb, job string) model.Outcome { panic("boom") }
 	wantAnswer(t, f.postJSON("/v1/complete", `{}`), 500, "application/json", answerBody("error", 1, "internal error: boom"))
 	if !strings.HasPrefix(f.log.String(), "serve: POST /v1/complete 500 error ") {
 		t.Errorf("log %q", f.log.String())
@@ -531,7 +532,7 @@ func TestOneLogLinePerRequestWithoutQueryHeaderOrBody(t *testing.T) {
 	f.do("GET", "/v1/pending?workflow_id=wf&query="+token, "", auth)
 	f.do("GET", "/v1/"+token, "")
 	f.do("PUT", "/v1/fail", "")
-	f.backend.act = func(verb, job string) Outcome { return Outcome{Code: 5, Message: "cancel"} }
+	f.backend.act = func(verb, job string) model.Outcome { return model.Outcome{Code: 5, Message: "cancel"} }
 	f.postJSON("/v1/heartbeat", `{}`, auth)
 
 	log := f.log.String()

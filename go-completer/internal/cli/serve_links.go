@@ -4,10 +4,12 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/async-completion/go-completer/internal/history"
+	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/page"
+	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/serve"
 )
 
@@ -28,8 +30,8 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 		p.Title, p.Message = lines.TitleExpired, lines.LinkExpired(link.ExpiresAt())
 		return serve.LinkAnswer{Kind: serve.LinkExpired, Page: p}
 	}
-	if link.Namespace != b.server.namespace {
-		p.Title, p.Message = lines.TitleCannotAct, lines.LinkOtherNamespace(link.Namespace, b.server.namespace)
+	if link.Namespace != b.server.Namespace {
+		p.Title, p.Message = lines.TitleCannotAct, lines.LinkOtherNamespace(link.Namespace, b.server.Namespace)
 		return serve.LinkAnswer{Kind: serve.LinkRefused, Page: p}
 	}
 
@@ -38,60 +40,55 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 	if approve {
 		verb = verbComplete
 	}
-	j := &job{
-		cmd: command{verb: verb, workflowID: link.WorkflowID, runID: link.RunID, activityID: link.ActivityID,
-			result: link.Text, reason: link.Text, rpcTimeout: b.rpcTimeout},
-		desc:       lines.DescribeAttempt(link.ActivityID, link.WorkflowID, link.Attempt),
-		workflowID: link.WorkflowID,
-		identity:   lines.Identity(lines.LinkActor(link.For), surfaceServe, hostName(), ""),
+	// By IDs with the run ID; the link's attempt is the one its refusal
+	// is about.
+	j := &model.Job{
+		Verb:     verb,
+		Target:   model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)},
+		Result:   link.Text,
+		Reason:   link.Text,
+		Desc:     lines.DescribeAttempt(link.ActivityID, link.WorkflowID, link.Attempt),
+		Identity: identity.Recorded(identity.LinkActor(link.For), identity.Serve, ""),
 	}
-	server := b.server.about(j)
-	target := history.Target{Namespace: server.namespace, WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)}
+	req := b.server.About(j)
 
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
 	svc, err := b.service(ctx)
 	if err == nil {
-		err = b.pendingAtAttempt(ctx, svc, link, target, j.desc, server)
+		err = b.pendingAtAttempt(ctx, svc, link, j.Target, req)
 	}
 	if err == nil && !act {
-		p.Title, p.Message, p.Form = lines.ConfirmTitle(approve), lines.Confirm(j.desc, approve), lines.ConfirmForm(approve)
+		p.Title, p.Message, p.Form = lines.ConfirmTitle(approve), lines.Confirm(j.Desc, approve), lines.ConfirmForm(approve)
 		return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
 	}
+	var done send.Sent
 	if err == nil {
-		err = retrying(ctx, func(ctx context.Context) error {
-			return activityVerbs[verb].send(ctx, svc, j, server.namespace)
-		})
-		if err != nil && notPending(err) {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.rpcTimeout)
-			defer cancel()
-			err = explainNotPending(ctx, svc, target, j.desc, server)
-		} else if err != nil {
-			err = mapRequestError(err, ctx.Err(), server)
-		}
+		done, err = send.SendUnrepeated(ctx, svc, b.server, j)
 	}
 	if err != nil {
 		return linkFailed(p, lines.AsFailure(err), act)
 	}
-	p.Title, p.Message = lines.DoneTitle(approve), activityVerbs[verb].succeeded(j)
+	p.Title, p.Message = lines.DoneTitle(approve), done.Message
 	return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
 }
 
 // pendingAtAttempt is nil when the Activity is pending at the link's attempt;
-// else the refusal that says what closed it (a retry, the history).
-func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc activityService, link links.Link, target history.Target, desc string, server request) error {
-	current, err := currentAttempt(ctx, svc, server, link.WorkflowID, link.RunID, link.ActivityID)
+// else the refusal that says what closed it (a retry, the history of target,
+// the link's Activity).
+func (b *serveBackend) pendingAtAttempt(ctx context.Context, svc send.Service, link links.Link, target model.Target, req send.Request) error {
+	current, err := currentAttempt(ctx, svc, req, target)
 	switch {
 	case err != nil:
 		return err
-	case current.pending && int64(current.attempt) == link.Attempt:
+	case current.Pending && int64(current.Attempt) == link.Attempt:
 		return nil
-	case current.pending && int64(current.attempt) > link.Attempt:
-		return lines.NotPendingBecause(desc, lines.RetriedAndPending(link.Attempt, int64(current.attempt)))
+	case current.Pending && int64(current.Attempt) > link.Attempt:
+		return lines.NotPendingBecause(req.Desc, lines.RetriedAndPending(link.Attempt, int64(current.Attempt)))
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.rpcTimeout)
 	defer cancel()
-	return explainNotPending(ctx, svc, target, desc, server)
+	return send.ExplainNotPending(ctx, svc, req, target)
 }
 
 // linkFailed is the page of a link that could not act: refused (a GET shows

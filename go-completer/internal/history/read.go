@@ -1,20 +1,18 @@
 // Package history reads what closed an Activity from its Workflow's history:
 // the only state the completers have. It is read after the server refused a
 // request because the Activity is not pending any more, never on the happy
-// path: then it tells a repeat of what closed the Activity (answered as
-// already done) from anything else (refused, saying what closed it, when and
-// by whom). It says nothing to the user; package lines words what it finds.
+// path: then it tells a repeat of what closed the Activity (repeat.go) from
+// anything else. It is a pure read: package send decides what to answer, and
+// package lines words it.
 package history
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
-	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
@@ -22,116 +20,42 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // Service is the part of the WorkflowService that the reading uses.
 type Service interface {
 	GetWorkflowExecutionHistory(ctx context.Context, request *workflowservice.GetWorkflowExecutionHistoryRequest, opts ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error)
-	DescribeWorkflowExecution(ctx context.Context, request *workflowservice.DescribeWorkflowExecutionRequest, opts ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error)
-}
-
-// Target is the Activity a refused request was about.
-type Target struct {
-	Namespace  string
-	WorkflowID string
-	// RunID is the token's run, or --run-id; empty reads the latest run.
-	RunID      string
-	ActivityID string
-	// ScheduledEventID and Attempt come from a task token; both are 0 for a
-	// request by IDs, which is about the last Activity scheduled with
-	// ActivityID, whatever its attempt.
-	ScheduledEventID int64
-	Attempt          int32
-}
-
-// Kind is what closed an Activity.
-type Kind int
-
-// The events that close an Activity.
-const (
-	Completed Kind = iota + 1
-	Failed
-	TimedOut
-	Canceled
-)
-
-// Closing is the event that closed the Activity.
-type Closing struct {
-	Kind     Kind
-	Time     time.Time
-	Identity string
-	// Attempt is the attempt that closed (from its started event), 0 when
-	// the history does not say (it never started).
-	Attempt int32
-	// Result is a completion's, Details a cancellation's.
-	Result  *commonpb.Payloads
-	Details *commonpb.Payloads
-	// Failure is a failure's, or a timeout's.
-	Failure *failurepb.Failure
-}
-
-// TimeoutType is the kind of a timeout's timeout.
-func (c *Closing) TimeoutType() enumspb.TimeoutType {
-	for f := c.Failure; f != nil; f = f.GetCause() {
-		if info := f.GetTimeoutFailureInfo(); info != nil {
-			return info.GetTimeoutType()
-		}
-	}
-	return enumspb.TIMEOUT_TYPE_UNSPECIFIED
-}
-
-// WorkflowClose is the event that closed the Workflow run.
-type WorkflowClose struct {
-	// Status is the run's status: completed, failed, ..., continued as new.
-	Status enumspb.WorkflowExecutionStatus
-	Time   time.Time
-}
-
-// Finding is what the history says of the Activity; nothing set when it does
-// not say.
-type Finding struct {
-	// NoRun: the Workflow run does not exist.
-	NoRun bool
-	// Closing is the event that closed the Activity.
-	Closing *Closing
-	// WorkflowClosed is the event that closed the Workflow run.
-	WorkflowClosed *WorkflowClose
-	// PendingAttempt is the attempt pending now, when neither the Activity
-	// nor its Workflow closed and the Activity is pending at another attempt
-	// than the target's (it was retried).
-	PendingAttempt int32
 }
 
 // Read reads the run's history, page by page, and finds the Activity's
-// events; for an attempt (a token's, a link's) whose Activity neither closed
-// nor saw its Workflow close, it describes the run to find the attempt
-// pending now. ctx bounds the whole read. Its error is a history that could
-// not be read; a run that does not exist (NOT_FOUND) is no error
-// (Finding.NoRun).
-func Read(ctx context.Context, svc Service, t Target) (Finding, error) {
-	found, err := read(ctx, svc, t)
+// events. ctx bounds the whole read. Its error is a history that could not be
+// read; a run that does not exist (NOT_FOUND) is no error (Finding.NoRun).
+func Read(ctx context.Context, svc Service, namespace string, t model.Target) (model.Finding, error) {
+	found, err := read(ctx, svc, namespace, t)
 	if err != nil && notFound(err) {
-		return Finding{NoRun: true}, nil
+		return model.Finding{NoRun: true}, nil
 	}
 	return found, err
 }
 
-func read(ctx context.Context, svc Service, t Target) (Finding, error) {
+func read(ctx context.Context, svc Service, namespace string, t model.Target) (model.Finding, error) {
 	s := scan{target: t, scheduledID: t.ScheduledEventID}
 	var next []byte
 	for {
 		page, err := svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
-			Namespace:              t.Namespace,
+			Namespace:              namespace,
 			Execution:              &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
 			NextPageToken:          next,
 			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
 		})
 		if err != nil {
-			return Finding{}, err
+			return model.Finding{}, err
 		}
 		events, err := pageEvents(page)
 		if err != nil {
-			return Finding{}, err
+			return model.Finding{}, err
 		}
 		for _, event := range events {
 			s.add(event)
@@ -141,28 +65,14 @@ func read(ctx context.Context, svc Service, t Target) (Finding, error) {
 		}
 	}
 
-	found := Finding{Closing: s.closing(), WorkflowClosed: s.workflowClose}
-	if found.Closing != nil || found.WorkflowClosed != nil {
-		return found, nil
-	}
-	// Pending, by the history: a retry writes no event until an attempt
-	// closes the Activity, so only a describe tells the attempt pending now.
-	if t.Attempt == 0 || !s.scheduled[s.scheduledID] {
-		return Finding{}, nil
-	}
-	attempt, err := pendingAttempt(ctx, svc, t)
-	if err != nil {
-		return Finding{}, err
-	}
-	if attempt != 0 && attempt != t.Attempt {
-		return Finding{PendingAttempt: attempt}, nil
-	}
-	return Finding{}, nil
+	found := model.Finding{Closing: s.closing(), WorkflowClosed: s.workflowClose}
+	found.Open = found.Closing == nil && found.WorkflowClosed == nil && s.scheduled[s.scheduledID]
+	return found, nil
 }
 
 // scan gathers the events of the Activity, in the order of the history.
 type scan struct {
-	target Target
+	target model.Target
 	// scheduledID is the Activity's scheduled event: the token's, or by IDs
 	// the last one scheduled with the Activity ID so far.
 	scheduledID int64
@@ -171,7 +81,7 @@ type scan struct {
 	scheduled     map[int64]bool
 	started       map[int64]*historypb.HistoryEvent
 	closed        map[int64]*historypb.HistoryEvent
-	workflowClose *WorkflowClose
+	workflowClose *model.WorkflowClose
 }
 
 func (s *scan) add(event *historypb.HistoryEvent) {
@@ -198,7 +108,7 @@ func (s *scan) add(event *historypb.HistoryEvent) {
 		s.note(&s.closed, event.GetActivityTaskCanceledEventAttributes().GetScheduledEventId(), event)
 	default:
 		if status, ok := workflowClosings[event.GetEventType()]; ok {
-			s.workflowClose = &WorkflowClose{Status: status, Time: event.GetEventTime().AsTime()}
+			s.workflowClose = &model.WorkflowClose{Status: status, Time: event.GetEventTime().AsTime()}
 		}
 	}
 }
@@ -227,7 +137,7 @@ var workflowClosings = map[enumspb.EventType]enumspb.WorkflowExecutionStatus{
 }
 
 // closing is the Activity's closing event, or nil when it has none.
-func (s *scan) closing() *Closing {
+func (s *scan) closing() *model.Closing {
 	if s.scheduledID == 0 {
 		return nil
 	}
@@ -235,22 +145,22 @@ func (s *scan) closing() *Closing {
 	if event == nil {
 		return nil
 	}
-	c := &Closing{
+	c := &model.Closing{
 		Time:    event.GetEventTime().AsTime(),
 		Attempt: s.started[s.scheduledID].GetActivityTaskStartedEventAttributes().GetAttempt(),
 	}
 	switch event.GetEventType() {
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
 		attributes := event.GetActivityTaskCompletedEventAttributes()
-		c.Kind, c.Identity, c.Result = Completed, attributes.GetIdentity(), attributes.GetResult()
+		c.Kind, c.Identity, c.Result = model.Completed, attributes.GetIdentity(), attributes.GetResult()
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
 		attributes := event.GetActivityTaskFailedEventAttributes()
-		c.Kind, c.Identity, c.Failure = Failed, attributes.GetIdentity(), attributes.GetFailure()
+		c.Kind, c.Identity, c.Failure = model.Failed, attributes.GetIdentity(), attributes.GetFailure()
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-		c.Kind, c.Failure = TimedOut, event.GetActivityTaskTimedOutEventAttributes().GetFailure()
+		c.Kind, c.Failure = model.TimedOut, event.GetActivityTaskTimedOutEventAttributes().GetFailure()
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
 		attributes := event.GetActivityTaskCanceledEventAttributes()
-		c.Kind, c.Identity, c.Details = Canceled, attributes.GetIdentity(), attributes.GetDetails()
+		c.Kind, c.Identity, c.Details = model.Canceled, attributes.GetIdentity(), attributes.GetDetails()
 	}
 	return c
 }
@@ -273,24 +183,6 @@ func pageEvents(page *workflowservice.GetWorkflowExecutionHistoryResponse) ([]*h
 		events = append(events, h.GetEvents()...)
 	}
 	return events, nil
-}
-
-// pendingAttempt is the attempt of the Activity pending now in the run, 0
-// when it is not pending.
-func pendingAttempt(ctx context.Context, svc Service, t Target) (int32, error) {
-	described, err := svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
-		Namespace: t.Namespace,
-		Execution: &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, activity := range described.GetPendingActivities() {
-		if activity.GetActivityId() == t.ActivityID {
-			return activity.GetAttempt(), nil
-		}
-	}
-	return 0, nil
 }
 
 // notFound reports whether err is NOT_FOUND: the Workflow run does not exist

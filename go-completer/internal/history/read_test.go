@@ -12,16 +12,17 @@ import (
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
-	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/async-completion/go-completer/internal/model"
 )
 
-// fakeService answers the history as pages of events, and a describe with
-// the pending Activities given.
+// fakeService answers the history as pages of events, and counts describes:
+// a pure read makes none.
 type fakeService struct {
 	pages [][]*historypb.HistoryEvent
 	// raw sends the pages as blobs, as a server configured for raw history.
@@ -29,7 +30,6 @@ type fakeService struct {
 	// errPage, when errs is set, is the page answered with err.
 	err     error
 	errPage int
-	pending []*workflowpb.PendingActivityInfo
 	// block makes every request wait for its context to end.
 	block bool
 
@@ -71,7 +71,7 @@ func (f *fakeService) GetWorkflowExecutionHistory(ctx context.Context, r *workfl
 
 func (f *fakeService) DescribeWorkflowExecution(ctx context.Context, r *workflowservice.DescribeWorkflowExecutionRequest, _ ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
 	f.describes = append(f.describes, r)
-	return &workflowservice.DescribeWorkflowExecutionResponse{PendingActivities: f.pending}, nil
+	return &workflowservice.DescribeWorkflowExecutionResponse{}, nil
 }
 
 var t0 = time.Date(2026, 12, 3, 10, 2, 11, 430_000_000, time.UTC)
@@ -145,25 +145,25 @@ func canceled(t *testing.T, id, scheduledID int64, details *string, identity str
 	return e
 }
 
-var token = Target{Namespace: "ns", WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 1}
-var byIDs = Target{Namespace: "ns", WorkflowID: "order-17", ActivityID: "1"}
+var token = model.Target{WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 1}
+var byIDs = model.Target{WorkflowID: "order-17", ActivityID: "1"}
 
 func TestReadFindsEachClosingKind(t *testing.T) {
 	details := "stopped"
 	tests := []struct {
 		name    string
 		closing *historypb.HistoryEvent
-		want    Closing
+		want    model.Closing
 	}{
-		{"completed", completed(t, 7, 5, "Paid", "ada via go-completer cli@h"), Closing{Kind: Completed, Identity: "ada via go-completer cli@h"}},
-		{"failed", failed(7, 5, "no stock", true, "bob"), Closing{Kind: Failed, Identity: "bob"}},
-		{"timed out", timedOut(7, 5, enumspb.TIMEOUT_TYPE_HEARTBEAT), Closing{Kind: TimedOut}},
-		{"cancelled", canceled(t, 7, 5, &details, "carol"), Closing{Kind: Canceled, Identity: "carol"}},
+		{"completed", completed(t, 7, 5, "Paid", "ada via go-completer cli@h"), model.Closing{Kind: model.Completed, Identity: "ada via go-completer cli@h"}},
+		{"failed", failed(7, 5, "no stock", true, "bob"), model.Closing{Kind: model.Failed, Identity: "bob"}},
+		{"timed out", timedOut(7, 5, enumspb.TIMEOUT_TYPE_HEARTBEAT), model.Closing{Kind: model.TimedOut}},
+		{"cancelled", canceled(t, 7, 5, &details, "carol"), model.Closing{Kind: model.Canceled, Identity: "carol"}},
 	}
 	for _, tt := range tests {
-		for _, target := range []Target{token, byIDs} {
+		for _, target := range []model.Target{token, byIDs} {
 			svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1"), activityStarted(6, 5, 1), tt.closing}}}
-			found, err := Read(context.Background(), svc, target)
+			found, err := Read(context.Background(), svc, "ns", target)
 			if err != nil || found.Closing == nil {
 				t.Fatalf("%s: Read = %+v, %v", tt.name, found, err)
 			}
@@ -177,7 +177,7 @@ func TestReadFindsEachClosingKind(t *testing.T) {
 		}
 	}
 	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1"), timedOut(6, 5, enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START)}}}
-	found, _ := Read(context.Background(), svc, token)
+	found, _ := Read(context.Background(), svc, "ns", token)
 	if found.Closing.TimeoutType() != enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START || found.Closing.Attempt != 0 {
 		t.Errorf("a timeout before any start: %+v", found.Closing)
 	}
@@ -192,7 +192,7 @@ func TestReadPagesThroughTheWholeHistory(t *testing.T) {
 	}}
 	for _, raw := range []bool{false, true} {
 		svc.raw, svc.requests = raw, nil
-		found, err := Read(context.Background(), svc, token)
+		found, err := Read(context.Background(), svc, "ns", token)
 		if err != nil || found.Closing == nil || found.Closing.Attempt != 2 {
 			t.Fatalf("raw %v: Read = %+v, %v", raw, found, err)
 		}
@@ -214,19 +214,19 @@ func TestByIDsTheLastScheduleOfTheActivityCounts(t *testing.T) {
 		scheduled(9, "1"), activityStarted(10, 9, 1), failed(11, 9, "second", true, "b"),
 		activityStarted(12, 6, 1), completed(t, 13, 6, "other", "c"),
 	}}}
-	found, err := Read(context.Background(), svc, byIDs)
-	if err != nil || found.Closing == nil || found.Closing.Kind != Failed || found.Closing.Identity != "b" {
+	found, err := Read(context.Background(), svc, "ns", byIDs)
+	if err != nil || found.Closing == nil || found.Closing.Kind != model.Failed || found.Closing.Identity != "b" {
 		t.Errorf("by IDs: %+v, %v", found.Closing, err)
 	}
 	// A token names its own schedule.
-	found, err = Read(context.Background(), svc, token)
-	if err != nil || found.Closing == nil || found.Closing.Kind != Completed || found.Closing.Identity != "a" {
+	found, err = Read(context.Background(), svc, "ns", token)
+	if err != nil || found.Closing == nil || found.Closing.Kind != model.Completed || found.Closing.Identity != "a" {
 		t.Errorf("by token: %+v, %v", found.Closing, err)
 	}
 	// A token without a scheduled event ID (an older server) is found by IDs.
 	old := token
 	old.ScheduledEventID = 0
-	if found, _ := Read(context.Background(), svc, old); found.Closing == nil || found.Closing.Identity != "b" {
+	if found, _ := Read(context.Background(), svc, "ns", old); found.Closing == nil || found.Closing.Identity != "b" {
 		t.Errorf("old token: %+v", found.Closing)
 	}
 }
@@ -234,7 +234,7 @@ func TestByIDsTheLastScheduleOfTheActivityCounts(t *testing.T) {
 func TestAWorkflowThatClosedFirst(t *testing.T) {
 	for kind, status := range workflowClosings {
 		svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1"), event(9, kind)}}}
-		found, err := Read(context.Background(), svc, token)
+		found, err := Read(context.Background(), svc, "ns", token)
 		if err != nil || found.WorkflowClosed == nil || found.WorkflowClosed.Status != status || !found.WorkflowClosed.Time.Equal(t0.Add(9*time.Second)) {
 			t.Errorf("%v: %+v, %v", kind, found, err)
 		}
@@ -246,34 +246,25 @@ func TestAWorkflowThatClosedFirst(t *testing.T) {
 
 func TestAClosingEventAndTheWorkflowsCloseAreBothFound(t *testing.T) {
 	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1"), timedOut(6, 5, enumspb.TIMEOUT_TYPE_UNSPECIFIED), event(9, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)}}}
-	found, err := Read(context.Background(), svc, token)
+	found, err := Read(context.Background(), svc, "ns", token)
 	if err != nil || found.Closing == nil || found.WorkflowClosed == nil || found.WorkflowClosed.Status != enumspb.WORKFLOW_EXECUTION_STATUS_FAILED {
 		t.Errorf("Read = %+v, %v", found, err)
 	}
 }
 
-func TestATokenWhoseScheduleIsNotInTheHistoryIsNotDescribed(t *testing.T) {
-	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(9, "1")}}, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
-	if found, err := Read(context.Background(), svc, token); err != nil || found != (Finding{}) || len(svc.describes) != 0 {
+func TestATokenWhoseScheduleIsNotInTheHistoryIsNotOpen(t *testing.T) {
+	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(9, "1")}}}
+	if found, err := Read(context.Background(), svc, "ns", token); err != nil || found != (model.Finding{}) || len(svc.describes) != 0 {
 		t.Errorf("Read = %+v, %v, %d describes", found, err, len(svc.describes))
 	}
 }
 
-func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
+func TestAnActivityPendingByTheHistoryIsOpen(t *testing.T) {
 	pages := [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1")}}
-	svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "2", Attempt: 9}, {ActivityId: "1", Attempt: 3}}}
-	found, err := Read(context.Background(), svc, token)
-	if err != nil || found.PendingAttempt != 3 {
-		t.Errorf("Read = %+v, %v; want attempt 3 pending", found, err)
-	}
-	if len(svc.describes) != 1 || svc.describes[0].Namespace != "ns" || svc.describes[0].Execution.GetRunId() != "run-1" {
-		t.Errorf("describes %v", svc.describes)
-	}
-	// The token's own attempt pending, or by IDs: the history does not say.
-	for _, target := range []Target{{Namespace: "ns", WorkflowID: "order-17", RunID: "run-1", ActivityID: "1", ScheduledEventID: 5, Attempt: 3}, byIDs} {
-		svc := &fakeService{pages: pages, pending: []*workflowpb.PendingActivityInfo{{ActivityId: "1", Attempt: 3}}}
-		if found, err := Read(context.Background(), svc, target); err != nil || found != (Finding{}) {
-			t.Errorf("%+v: Read = %+v, %v; want nothing found", target, found, err)
+	for _, target := range []model.Target{token, byIDs} {
+		svc := &fakeService{pages: pages}
+		if found, err := Read(context.Background(), svc, "ns", target); err != nil || found != (model.Finding{Open: true}) || len(svc.describes) != 0 {
+			t.Errorf("%+v: Read = %+v, %v, %d describes; want open, no describe", target, found, err, len(svc.describes))
 		}
 	}
 }
@@ -281,21 +272,10 @@ func TestAPendingActivityRetriedSinceTheTokensAttempt(t *testing.T) {
 func TestARunThatDoesNotExist(t *testing.T) {
 	for _, err := range []error{serviceerror.NewNotFound("workflow execution not found"), serviceerror.NewNamespaceNotFound("ns")} {
 		svc := &fakeService{err: err}
-		if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
+		if found, err := Read(context.Background(), svc, "ns", token); err != nil || !found.NoRun {
 			t.Errorf("Read = %+v, %v; want NoRun", found, err)
 		}
 	}
-	// NOT_FOUND of the describe too: the run went away meanwhile.
-	svc := &describeGone{fakeService{pages: [][]*historypb.HistoryEvent{{scheduled(5, "1")}}}}
-	if found, err := Read(context.Background(), svc, token); err != nil || !found.NoRun {
-		t.Errorf("Read with a describe NOT_FOUND = %+v, %v; want NoRun", found, err)
-	}
-}
-
-type describeGone struct{ fakeService }
-
-func (d *describeGone) DescribeWorkflowExecution(context.Context, *workflowservice.DescribeWorkflowExecutionRequest, ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
-	return nil, serviceerror.NewNotFound("workflow not found")
 }
 
 func TestAHistoryThatCannotBeReadIsAnError(t *testing.T) {
@@ -305,19 +285,19 @@ func TestAHistoryThatCannotBeReadIsAnError(t *testing.T) {
 		serviceerror.NewPermissionDenied("no", ""),
 	} {
 		svc := &fakeService{pages: pages, err: err, errPage: 1}
-		if found, got := Read(context.Background(), svc, token); !errors.Is(got, err) || found != (Finding{}) {
+		if found, got := Read(context.Background(), svc, "ns", token); !errors.Is(got, err) || found != (model.Finding{}) {
 			t.Errorf("Read with %v on page 2 = %+v, %v", err, found, got)
 		}
 	}
 	// Bounded by its context.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := Read(ctx, &fakeService{block: true}, token); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := Read(ctx, &fakeService{block: true}, "ns", token); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Read past its deadline = %v", err)
 	}
 	// A raw page that does not decode.
 	bad := &badRaw{}
-	if _, err := Read(context.Background(), bad, token); err == nil {
+	if _, err := Read(context.Background(), bad, "ns", token); err == nil {
 		t.Error("a raw page that does not decode was read")
 	}
 }
@@ -326,68 +306,4 @@ type badRaw struct{ fakeService }
 
 func (b *badRaw) GetWorkflowExecutionHistory(context.Context, *workflowservice.GetWorkflowExecutionHistoryRequest, ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error) {
 	return &workflowservice.GetWorkflowExecutionHistoryResponse{RawHistory: []*commonpb.DataBlob{{EncodingType: enumspb.ENCODING_TYPE_PROTO3, Data: []byte{0xff}}}}, nil
-}
-
-func TestRepeats(t *testing.T) {
-	details := "stopped"
-	other := "other"
-	withKey := "ada via go-completer serve@h key=evt_1"
-	closings := map[string]*Closing{
-		"completed": {Kind: Completed, Attempt: 1, Identity: withKey, Result: text(t, "Paid")},
-		"failed":    {Kind: Failed, Attempt: 1, Identity: "x", Failure: failedFailure("no stock", true)},
-		"retryable": {Kind: Failed, Attempt: 1, Identity: "x", Failure: failedFailure("try later", false)},
-		"cancelled": {Kind: Canceled, Attempt: 1, Identity: "x", Details: text(t, details)},
-		"bare":      {Kind: Canceled, Attempt: 1, Identity: "x"},
-		"timed out": {Kind: TimedOut, Attempt: 1},
-		"unknown":   {Kind: Completed, Attempt: 0, Result: text(t, "Paid")},
-	}
-	tests := []struct {
-		closing string
-		request Request
-		want    bool
-	}{
-		{"completed", Request{Kind: Completed, Result: "Paid"}, true},
-		{"completed", Request{Kind: Completed, Result: "Paid", Attempt: 1}, true},
-		{"completed", Request{Kind: Completed, Result: "Paid", Key: "evt_1"}, true},
-		{"completed", Request{Kind: Completed, Result: "Paid", Key: "evt_2"}, false},
-		{"completed", Request{Kind: Completed, Result: "Paid", Key: "1"}, false},
-		{"completed", Request{Kind: Completed, Result: "Paid", Attempt: 2}, false},
-		{"completed", Request{Kind: Completed, Result: "paid"}, false},
-		{"completed", Request{Kind: Failed, Reason: "Paid"}, false},
-		{"completed", Request{}, false},
-		{"failed", Request{Kind: Failed, Reason: "no stock"}, true},
-		{"failed", Request{Kind: Failed, Reason: "no stock", Retryable: true}, false},
-		{"failed", Request{Kind: Failed, Reason: "no stock", Key: "k"}, false},
-		{"retryable", Request{Kind: Failed, Reason: "try later", Retryable: true}, true},
-		{"cancelled", Request{Kind: Canceled, Details: &details}, true},
-		{"cancelled", Request{Kind: Canceled, Details: &other}, false},
-		{"cancelled", Request{Kind: Canceled}, false},
-		{"bare", Request{Kind: Canceled}, true},
-		{"bare", Request{Kind: Canceled, Details: &details}, false},
-		{"timed out", Request{Kind: Completed}, false},
-		// With a token, the attempt must be known to be the same.
-		{"unknown", Request{Kind: Completed, Result: "Paid", Attempt: 1}, false},
-		{"unknown", Request{Kind: Completed, Result: "Paid"}, true},
-	}
-	for _, tt := range tests {
-		if got := closings[tt.closing].Repeats(tt.request); got != tt.want {
-			t.Errorf("%s.Repeats(%+v) = %v, want %v", tt.closing, tt.request, got, tt.want)
-		}
-	}
-	var none *Closing
-	if none.Repeats(Request{Kind: Completed}) {
-		t.Error("no closing repeats a request")
-	}
-	// A result that is not one text repeats no text.
-	for _, payloads := range []*commonpb.Payloads{nil, {}, {Payloads: []*commonpb.Payload{{Metadata: map[string][]byte{"encoding": []byte("binary/null")}}}}} {
-		c := &Closing{Kind: Completed, Result: payloads}
-		if c.Repeats(Request{Kind: Completed, Result: ""}) {
-			t.Errorf("%v repeats an empty text", payloads)
-		}
-	}
-}
-
-func failedFailure(message string, nonRetryable bool) *failurepb.Failure {
-	return &failurepb.Failure{Message: message, FailureInfo: &failurepb.Failure_ApplicationFailureInfo{
-		ApplicationFailureInfo: &failurepb.ApplicationFailureInfo{NonRetryable: nonRetryable}}}
 }

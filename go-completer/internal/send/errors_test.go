@@ -1,4 +1,4 @@
-package cli
+package send
 
 import (
 	"context"
@@ -16,31 +16,29 @@ import (
 )
 
 func TestMapRequestError(t *testing.T) {
-	byToken := request{
-		verb:        verbComplete,
-		desc:        `Activity "1" of Workflow "w" (attempt 2)`,
-		workflowID:  "w",
-		namespace:   "default",
-		address:     "localhost:7233",
-		timeoutText: "1.5",
+	byToken := Request{
+		Verb:       Complete,
+		Desc:       `Activity "1" of Workflow "w" (attempt 2)`,
+		WorkflowID: "w",
+		Server:     Server{Namespace: "default", Address: "localhost:7233", TimeoutText: "1.5"},
 	}
 	heartbeat := byToken
-	heartbeat.verb = verbHeartbeat
+	heartbeat.Verb = Heartbeat
 	cancel := byToken
-	cancel.verb = verbCancel
-	cancel.desc = `Activity "a" of Workflow "order-7"`
-	cancel.workflowID = "order-7"
+	cancel.Verb = Cancel
+	cancel.Desc = `Activity "a" of Workflow "order-7"`
+	cancel.WorkflowID = "order-7"
 	other := byToken
-	other.namespace = "other"
+	other.Namespace = "other"
 	nosuch := byToken
-	nosuch.namespace = "nosuch"
+	nosuch.Namespace = "nosuch"
 
 	notPending := `Activity "1" of Workflow "w" (attempt 2) is not pending any more: it was completed, failed, timed out or retried, or its Workflow closed; a retry logs a new token in the Worker's log`
 	unreachable := "could not reach the Temporal server at localhost:7233 within 1.5: start one with make server, or point TEMPORAL_ADDRESS or --address at yours"
 
 	tests := []struct {
 		name        string
-		req         request
+		req         Request
 		err         error
 		deadlineErr error
 		wantCode    int
@@ -88,16 +86,16 @@ func TestMapRequestError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mapRequestError(tt.err, tt.deadlineErr, tt.req)
+			got := MapRequestError(tt.err, tt.deadlineErr, tt.req)
 			if got.Code != tt.wantCode || got.Message != tt.want {
-				t.Errorf("mapRequestError(%v) = %d %q\nwant %d %q", tt.err, got.Code, got.Message, tt.wantCode, tt.want)
+				t.Errorf("MapRequestError(%v) = %d %q\nwant %d %q", tt.err, got.Code, got.Message, tt.wantCode, tt.want)
 			}
 		})
 	}
 }
 
 func TestMapDialError(t *testing.T) {
-	req := request{verb: verbComplete, desc: "D", namespace: "default", address: "h:1", timeoutText: "10s"}
+	req := Request{Verb: Complete, Desc: "D", Server: Server{Namespace: "default", Address: "h:1", TimeoutText: "10s"}}
 	unreachable := "could not reach the Temporal server at h:1 within 10s: start one with make server, or point TEMPORAL_ADDRESS or --address at yours"
 	tests := []struct {
 		name     string
@@ -115,23 +113,23 @@ func TestMapDialError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mapDialError(tt.err, nil, req)
+			got := MapDialError(tt.err, nil, req)
 			if got.Code != tt.wantCode || got.Message != tt.want {
-				t.Errorf("mapDialError(%v) = %d %q\nwant %d %q", tt.err, got.Code, got.Message, tt.wantCode, tt.want)
+				t.Errorf("MapDialError(%v) = %d %q\nwant %d %q", tt.err, got.Code, got.Message, tt.wantCode, tt.want)
 			}
 		})
 	}
 }
 
 func TestMapDialErrorOverTLS(t *testing.T) {
-	req := request{verb: verbComplete, desc: "D", namespace: "default", address: "h:1", timeoutText: "10s"}
+	req := Request{Verb: Complete, Desc: "D", Server: Server{Namespace: "default", Address: "h:1", TimeoutText: "10s"}}
 	withTLS := req
-	withTLS.tls = true
+	withTLS.TLS = true
 	unreachable := "could not reach the Temporal server at h:1 within 10s: start one with make server, or point TEMPORAL_ADDRESS or --address at yours"
 	handshake := "could not reach the Temporal server at h:1 over TLS: the TLS handshake failed; check TEMPORAL_TLS_SERVER_CA_CERT_PATH (or _DATA) and TEMPORAL_TLS_SERVER_NAME"
 	tests := []struct {
 		name     string
-		req      request
+		req      Request
 		err      error
 		wantCode int
 		want     string
@@ -147,9 +145,9 @@ func TestMapDialErrorOverTLS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mapDialError(tt.err, nil, tt.req)
+			got := MapDialError(tt.err, nil, tt.req)
 			if got.Code != tt.wantCode || got.Message != tt.want {
-				t.Errorf("mapDialError(%v) = %d %q\nwant %d %q", tt.err, got.Code, got.Message, tt.wantCode, tt.want)
+				t.Errorf("MapDialError(%v) = %d %q\nwant %d %q", tt.err, got.Code, got.Message, tt.wantCode, tt.want)
 			}
 		})
 	}

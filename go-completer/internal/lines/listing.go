@@ -8,14 +8,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/async-completion/go-completer/internal/jsontext"
-	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 // AppendPendingJSON appends the `list --json` line of a pending Activity,
 // with its newline, byte for byte as Python's json.dumps(...,
 // ensure_ascii=False, separators=(",", ":")) writes it. Its first keys are the
 // keys of a --batch job, so that the line can be piped into one.
-func AppendPendingJSON(dst []byte, a pending.Activity) []byte {
+func AppendPendingJSON(dst []byte, a model.PendingActivity) []byte {
 	dst = append(dst, `{"workflow_id":`...)
 	dst = jsontext.AppendString(dst, a.WorkflowID)
 	dst = append(dst, `,"run_id":`...)
@@ -60,7 +60,7 @@ var ListHeader = []string{"WORKFLOW ID", "ACTIVITY ID", "TYPE", "ATTEMPT", "STAT
 
 // PendingCells are the table's cells for a pending Activity; now is the time
 // that ages are counted to.
-func PendingCells(a pending.Activity, now time.Time) []string {
+func PendingCells(a model.PendingActivity, now time.Time) []string {
 	attempt := strconv.Itoa(int(a.Attempt))
 	if a.MaximumAttempts != 0 {
 		attempt += "/" + strconv.Itoa(int(a.MaximumAttempts))

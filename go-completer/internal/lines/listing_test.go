@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/model"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -14,14 +14,14 @@ func TestAppendPendingJSON(t *testing.T) {
 	since := time.Date(2026, 12, 3, 9, 41, 2, 500_000_000, time.UTC)
 	beat := time.Date(2026, 12, 3, 10, 0, 0, 0, time.FixedZone("CET", 3600))
 	tests := []struct {
-		activity pending.Activity
+		activity model.PendingActivity
 		want     string
 	}{
-		{pending.Activity{WorkflowID: "order-17", RunID: "01a2", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
+		{model.PendingActivity{WorkflowID: "order-17", RunID: "01a2", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
 			State: "scheduled", WaitingSince: &since, LastFailure: ptr("Try later")},
 			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later"}` + "\n"},
 		// Times in UTC; texts as Python's json.dumps(ensure_ascii=False) writes them.
-		{pending.Activity{WorkflowID: "日本 \"q\"", RunID: "r", ActivityID: "a\\b", ActivityType: "T", Attempt: 1, State: "started",
+		{model.PendingActivity{WorkflowID: "日本 \"q\"", RunID: "r", ActivityID: "a\\b", ActivityType: "T", Attempt: 1, State: "started",
 			LastHeartbeatTime: &beat, HeartbeatDetails: ptr("40%\tdone\n<é>\u2028"), LastFailure: ptr("")},
 			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":""}` + "\n"},
 	}
@@ -38,23 +38,23 @@ func TestPendingCells(t *testing.T) {
 	long := strings.Repeat("é", 39) + "xy"
 	tests := []struct {
 		name     string
-		activity pending.Activity
+		activity model.PendingActivity
 		want     []string
 	}{
-		{"nothing but the IDs", pending.Activity{WorkflowID: "w", ActivityID: "1", ActivityType: "Activity", Attempt: 1, State: "started"},
+		{"nothing but the IDs", model.PendingActivity{WorkflowID: "w", ActivityID: "1", ActivityType: "Activity", Attempt: 1, State: "started"},
 			[]string{"w", "1", "Activity", "1", "started", "-", "-", "-", "-"}},
-		{"attempts, state, ages", pending.Activity{WorkflowID: "w", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
+		{"attempts, state, ages", model.PendingActivity{WorkflowID: "w", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
 			State: "cancel_requested", WaitingSince: ago(3*time.Minute + 12*time.Second + 999*time.Millisecond), LastHeartbeatTime: ago(5 * time.Second),
 			HeartbeatDetails: ptr("40% done"), LastFailure: ptr("Try later")},
 			[]string{"w", "1", "Activity", "2/3", "cancel requested", "3m12s", "5s ago", "40% done", "Try later"}},
-		{"hours, and a time in the future", pending.Activity{Attempt: 1, State: "pause_requested",
+		{"hours, and a time in the future", model.PendingActivity{Attempt: 1, State: "pause_requested",
 			WaitingSince: ago(26*time.Hour + 3*time.Minute + 4*time.Second), LastHeartbeatTime: ptr(now.Add(time.Minute))},
 			[]string{"", "", "", "1", "pause requested", "26h3m4s", "0s ago", "-", "-"}},
-		{"under a second", pending.Activity{Attempt: 1, State: "scheduled", WaitingSince: ago(999 * time.Millisecond), LastHeartbeatTime: ago(time.Hour + 5*time.Second)},
+		{"under a second", model.PendingActivity{Attempt: 1, State: "scheduled", WaitingSince: ago(999 * time.Millisecond), LastHeartbeatTime: ago(time.Hour + 5*time.Second)},
 			[]string{"", "", "", "1", "scheduled", "0s", "1h0m5s ago", "-", "-"}},
-		{"texts made one line", pending.Activity{Attempt: 1, HeartbeatDetails: ptr("  40%  done\n\tnearly "), LastFailure: ptr("")},
+		{"texts made one line", model.PendingActivity{Attempt: 1, HeartbeatDetails: ptr("  40%  done\n\tnearly "), LastFailure: ptr("")},
 			[]string{"", "", "", "1", "", "-", "-", "40% done nearly", ""}},
-		{"texts cut to 40 code points", pending.Activity{Attempt: 1, HeartbeatDetails: ptr(long), LastFailure: ptr(long[:len(long)-1])},
+		{"texts cut to 40 code points", model.PendingActivity{Attempt: 1, HeartbeatDetails: ptr(long), LastFailure: ptr(long[:len(long)-1])},
 			[]string{"", "", "", "1", "", "-", "-", strings.Repeat("é", 39) + "…", strings.Repeat("é", 39) + "x"}},
 	}
 	for _, tt := range tests {

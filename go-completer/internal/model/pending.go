@@ -1,0 +1,21 @@
+package model
+
+import "time"
+
+// PendingActivity is one pending Activity, with what list shows of it. A nil pointer
+// is a value the server does not give (null in JSON).
+type PendingActivity struct {
+	WorkflowID      string
+	RunID           string
+	ActivityID      string
+	ActivityType    string
+	Attempt         int32
+	MaximumAttempts int32
+	// State is the server's PendingActivityState in lower case without its
+	// prefix: scheduled, started, cancel_requested, paused, pause_requested.
+	State             string
+	WaitingSince      *time.Time
+	LastHeartbeatTime *time.Time
+	HeartbeatDetails  *string
+	LastFailure       *string
+}
