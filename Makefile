@@ -147,8 +147,9 @@ generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-tok
 	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
 	  --plugin=protoc-gen-go=$(TOOLS)/bin/protoc-gen-go \
 	  --go_out=go-completer/internal/tasktokenpb --go_opt=paths=source_relative task_token.proto
-	@# The approval page has one source; each completer serves an embedded byte copy.
-	for copy in $(PAGE_COPIES); do mkdir -p "$$(dirname "$$copy")"; cp "page/$$(basename "$$copy")" "$$copy"; done
+	@# The approval page has one source; each completer serves an embedded byte copy. cp -p keeps
+	@# the source's time: an unchanged page does not make the Go completer look stale.
+	for copy in $(PAGE_COPIES); do mkdir -p "$$(dirname "$$copy")"; cp -p "page/$$(basename "$$copy")" "$$copy"; done
 
 .PHONY: checkgenerate
 checkgenerate: generate ## Fail when the committed generated code is stale

@@ -132,6 +132,7 @@ case $COMPLETER in
     next_step "Open the approve link (GET, as a person or a mail scanner does): nothing happens"
     say "\$ approve_url=${approve_url:0:40}…   (the Approve link above)"
     say_request GET "$approve_url" '"$approve_url"'
+    if command -v curl >/dev/null 2>&1; then say "(curl prints the page's HTML; here, its title and message)"; fi
     http_request GET "$approve_url" | page_outline \
       || die "serve did not show the link's page (its log: $run_dir/serve.err)"
     say "\$ $completer_bin list --workflow-id $workflow_id"
@@ -139,6 +140,7 @@ case $COMPLETER in
 
     next_step "Press the page's button (POST the same link): the Activity is approved"
     say_request POST_FORM "$approve_url" '"$approve_url"'
+    if command -v curl >/dev/null 2>&1; then say "(the page's title and message)"; fi
     http_request POST_FORM "$approve_url" | page_outline \
       || die "serve did not act on the link (its log: $run_dir/serve.err)"
     ;;
