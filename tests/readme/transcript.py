@@ -53,7 +53,7 @@ class Example:
         continued = False
         for line in self.text:
             if continued:
-                commands[-1].line = commands[-1].line[:-1] + "\n" + line
+                commands[-1].line += "\n" + line
             elif line.startswith("$ "):
                 commands.append(Command(line[2:]))
             elif commands:
