@@ -48,7 +48,7 @@ def test_blocks_are_read_with_their_markers_and_commands(tmp_path: Path) -> None
     [first, second] = run.commands()
     assert (first.line, first.expected) == ("echo a \\\nb", ["a b"])
     assert (second.line, second.expected) == ("true", [])
-    assert (skip.kind, unmarked.kind, unmarked.line) == ("skip", "", 17)
+    assert (skip.kind, unmarked.kind, unmarked.line) == ("skip", "", 18)
     readme.write_text("<!-- readme-test: skip -->\n```\nx\n```\n")
     with pytest.raises(ValueError, match="says why"):
         transcript.examples(readme)
