@@ -19,15 +19,17 @@ PAGES := index.html link.html
 PAGE_COPIES := $(foreach dir,python-completer/src/async_completer/page go-completer/internal/page,$(addprefix $(dir)/,$(PAGES)))
 GO_SOURCES := $(shell find go-completer -name '*.go' -not -name '*_test.go') go-completer/go.mod go-completer/go.sum $(filter go-completer/%,$(PAGE_COPIES))
 
-# The demo's and the walkthrough's knobs.
-COMPLETER ?= python
-WORKFLOW_ID ?= async
-INPUT ?= Plain text input
-RESULT ?=
+# The demo's and the walkthrough's knobs; `make help` lists each with its `## ` comment.
+COMPLETER ?= python## python or go (run-all also http or link): which completer acts
+WORKFLOW_ID ?= async## the Workflow that start starts and cancel cancels
+INPUT ?= Plain text input## the Workflow's input, for start and run-all
+RESULT ?=## the result complete sends (default "Completed by hand")
+TOKEN_FILE ?=## a file holding the task token for complete, or - to read it from standard input
+DB_FILE ?=## server: a database file that keeps Workflows across restarts
+LISTEN ?= 127.0.0.1:8080## serve: the address to listen on
+BENCH_ARGS ?=## bench: options for bench/run.py, e.g. "--sizes 100 --runs 5"
+# A token on make's command line shows in `ps`: complete refuses it (TOKEN_FILE instead).
 TOKEN ?=
-DB_FILE ?=
-LISTEN ?= 127.0.0.1:8080
-BENCH_ARGS ?=
 export COMPLETER INPUT DB_FILE
 
 .PHONY: help
@@ -36,7 +38,8 @@ help: ## Describe the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: COMPLETER=python|go (run-all also http|link)  WORKFLOW_ID=$(WORKFLOW_ID)  TOKEN=<hex>  RESULT=<text>  DB_FILE=<path>  LISTEN=$(LISTEN)"
+	@echo "Variables (VAR=value on the command line or in the environment):"
+	@grep -E '^[A-Z_]+ \?=.*## ' $(MAKEFILE_LIST) | sed -E 's/ \?= ?/=/' | awk -F'## ' '{printf "  %-30s %s\n", $$1, $$2}'
 
 .PHONY: install
 install: .venv/.installed $(GO_COMPLETER) ## Install uv, the Python workspace, the dev server, and build the Go completer
@@ -72,10 +75,17 @@ start: .venv/.installed ## Start the Workflow WORKFLOW_ID with INPUT and wait fo
 	$(VENV_BIN)/python-starter --workflow-id "$(WORKFLOW_ID)" --input "$(INPUT)"
 
 .PHONY: complete
-complete: install ## Complete the Activity of TOKEN=<hex> with RESULT, using COMPLETER=python|go
-	@[[ -n "$(TOKEN)" ]] || { echo "error: pass TOKEN=<hex> from the Worker's token line" >&2; exit 2; }
+complete: install ## Complete the Activity whose token is in TOKEN_FILE (- reads standard input) with RESULT
+	@# The token is a credential: on make's command line `ps` would show it, so it comes from a
+	@# file or a pipe. make exits 2 whatever the completer's code; its last line names that code.
+	@[[ -z "$(TOKEN)" ]] || { echo "error: TOKEN= shows the token in ps: put it in a file (TOKEN_FILE=path) or pipe it (... | make complete TOKEN_FILE=-)" >&2; exit 2; }
+	@[[ -n "$(TOKEN_FILE)" ]] || { echo "error: pass TOKEN_FILE=path (a file holding the hex from the Worker's token line), or pipe the token with TOKEN_FILE=-" >&2; exit 2; }
 	@if [[ "$(COMPLETER)" == go ]]; then bin=$(GO_COMPLETER); else bin=$(VENV_BIN)/python-completer; fi; \
-	  printf '%s\n' "$(TOKEN)" | $$bin complete --tasktoken - --result "$(or $(RESULT),Completed by hand)"
+	  if [[ "$(TOKEN_FILE)" != - ]]; then \
+	    [[ -r "$(TOKEN_FILE)" ]] || { echo "error: cannot read TOKEN_FILE $(TOKEN_FILE): write the hex from the Worker's token line into it" >&2; exit 2; }; \
+	    exec <"$(TOKEN_FILE)"; \
+	  fi; \
+	  exec $$bin complete --tasktoken - --result "$(or $(RESULT),Completed by hand)"
 
 .PHONY: pending
 pending: install ## List the pending Activities (task queue async) with COMPLETER=python|go
@@ -92,7 +102,7 @@ cancel: .venv/.installed ## Request cancellation of Workflow WORKFLOW_ID (its Ac
 	$(VENV_BIN)/temporal workflow cancel --workflow-id "$(WORKFLOW_ID)"
 
 .PHONY: run-all
-run-all: install ## Run the whole demo, COMPLETER=python|go|http (serve)|link (announced links): Worker, Workflow, result
+run-all: install ## Run the whole demo on a task queue of its own, COMPLETER=python|go|http (serve)|link (announced links)
 	scripts/run-all.sh
 
 .PHONY: test
@@ -137,8 +147,9 @@ generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-tok
 	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
 	  --plugin=protoc-gen-go=$(TOOLS)/bin/protoc-gen-go \
 	  --go_out=go-completer/internal/tasktokenpb --go_opt=paths=source_relative task_token.proto
-	@# The approval page has one source; each completer serves an embedded byte copy.
-	for copy in $(PAGE_COPIES); do mkdir -p "$$(dirname "$$copy")"; cp "page/$$(basename "$$copy")" "$$copy"; done
+	@# The approval page has one source; each completer serves an embedded byte copy. cp -p keeps
+	@# the source's time: an unchanged page does not make the Go completer look stale.
+	for copy in $(PAGE_COPIES); do mkdir -p "$$(dirname "$$copy")"; cp -p "page/$$(basename "$$copy")" "$$copy"; done
 
 .PHONY: checkgenerate
 checkgenerate: generate ## Fail when the committed generated code is stale

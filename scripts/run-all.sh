@@ -10,6 +10,8 @@
 #                                       # is opened (GET: nothing happens), then POSTed
 #
 # INPUT is the Workflow's input; RESULT the completer's result (a link's is "Approved").
+# The demo's Worker and Workflow use a task queue of their own: another Worker polling the
+# exercise's queue `async` (make worker, in another terminal) cannot take its Activity.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -51,7 +53,9 @@ else
 fi
 export TEMPORAL_ADDRESS=$ADDRESS
 
-worker_args=()
+workflow_id="async-$(date +%Y%m%d-%H%M%S)-$RANDOM"
+task_queue="run-all-${workflow_id#async-}"
+worker_args=(--task-queue "$task_queue")
 case $COMPLETER in
   http)
     next_step "The Python completer as an HTTP service (serve, on a free port)"
@@ -80,7 +84,7 @@ case $COMPLETER in
       "the announcement receiver to listen")
     announce_url=${line#Receiving announcements on }
     say "$line, each one a line of $run_dir/announcements.jsonl"
-    worker_args=(--announce-url "$announce_url" --link-base-url "$SERVE_URL"
+    worker_args+=(--announce-url "$announce_url" --link-base-url "$SERVE_URL"
       --link-key-file "$run_dir/link.key")
     ;;
 esac
@@ -89,7 +93,7 @@ if [[ $COMPLETER == link ]]; then
   next_step "The Python Worker, announcing every attempt with its approve and reject links"
   say "\$ .venv/bin/python-worker ${worker_args[*]}"
 else
-  next_step "The Python Worker (Workflow and Activity on task queue \"async\")"
+  next_step "The Python Worker (Workflow and Activity on the demo's own task queue \"$task_queue\")"
 fi
 .venv/bin/python-worker "${worker_args[@]}" >"$run_dir/worker.log" 2>"$run_dir/worker.err" &
 remember_pid $!
@@ -97,8 +101,7 @@ wait_for_line "$run_dir/worker.log" '^Worker started' 200 "the Worker to start" 
 say "Worker running, log: $run_dir/worker.log"
 
 next_step "Start the Workflow"
-workflow_id="async-$(date +%Y%m%d-%H%M%S)-$RANDOM"
-.venv/bin/python-starter --workflow-id "$workflow_id" --input "$INPUT" >"$run_dir/starter.log" 2>&1 &
+.venv/bin/python-starter --workflow-id "$workflow_id" --task-queue "$task_queue" --input "$INPUT" >"$run_dir/starter.log" 2>&1 &
 starter_pid=$!
 remember_pid "$starter_pid"
 wait_for_line "$run_dir/starter.log" '^Started Workflow' 200 "the Workflow to start"
@@ -129,6 +132,7 @@ case $COMPLETER in
     next_step "Open the approve link (GET, as a person or a mail scanner does): nothing happens"
     say "\$ approve_url=${approve_url:0:40}…   (the Approve link above)"
     say_request GET "$approve_url" '"$approve_url"'
+    if command -v curl >/dev/null 2>&1; then say "(curl prints the page's HTML; here, its title and message)"; fi
     http_request GET "$approve_url" | page_outline \
       || die "serve did not show the link's page (its log: $run_dir/serve.err)"
     say "\$ $completer_bin list --workflow-id $workflow_id"
@@ -136,6 +140,7 @@ case $COMPLETER in
 
     next_step "Press the page's button (POST the same link): the Activity is approved"
     say_request POST_FORM "$approve_url" '"$approve_url"'
+    if command -v curl >/dev/null 2>&1; then say "(the page's title and message)"; fi
     http_request POST_FORM "$approve_url" | page_outline \
       || die "serve did not act on the link (its log: $run_dir/serve.err)"
     ;;

@@ -195,6 +195,9 @@ def test_a_failed_announcement_retries_the_activity_with_new_links(
             f"attempt=1 error=could not announce the Activity to {origin_of(hook.url)}: "
             "it answered 500 Internal Server Error"
         )
+        # One line with its cause, and no traceback from the SDK beside it.
+        errors = worker.log.with_suffix(".err").read_text()
+        assert "Traceback" not in errors and "AnnouncementFailed" not in errors, errors
         tokens = [line.rsplit("taskToken=", 1)[1] for line in lines if "taskToken=" in line]
         assert len(tokens) == 2 and tokens[0] != tokens[1], lines
         describe = loop.run(handle.describe())

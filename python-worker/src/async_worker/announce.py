@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 ANNOUNCEMENT_FAILED = "AnnouncementFailed"
 APPROVED = "Approved"
@@ -124,7 +124,13 @@ class Announcer:
         # into the Workflow's history and the Worker's log.
         message = f"could not announce the Activity to {origin_of(self.url)}: {reason}"
         announce_logger.warning("msg=AnnouncementFailed %s error=%s", fields, message)
-        raise ApplicationError(message, type=ANNOUNCEMENT_FAILED, non_retryable=False)
+        # BENIGN: the line above says it all; the SDK would add a traceback at WARNING level.
+        raise ApplicationError(
+            message,
+            type=ANNOUNCEMENT_FAILED,
+            non_retryable=False,
+            category=ApplicationErrorCategory.BENIGN,
+        )
 
     async def post(self, body: bytes) -> str | None:
         """POSTs body; None when the receiver answered 2xx, else why not, in words."""

@@ -51,5 +51,28 @@ async def connect(
     except RuntimeError as err:
         raise ServerUnreachable(
             f"could not reach the Temporal server at {config['target_host']}: start one with "
-            f"make server, or point TEMPORAL_ADDRESS or --address at yours ({err})"
+            f"make server, or point TEMPORAL_ADDRESS or --address at yours ({why_unreachable(err)})"
         ) from err
+
+
+# The SDK's core says why in a Rust debug dump (`tonic::transport::Error(Transport,
+# ConnectError(... ConnectionRefused ...))`): a newcomer gets its gist in words.
+_CAUSES = (
+    (("connectionrefused", "connection refused"), "the connection was refused"),
+    (("dns error", "failed to lookup", "name or service not known"), "the host name is unknown"),
+    (("timed out", "timeout", "deadline"), "no answer in time"),
+    (("certificate", "tls", "handshake"), "the TLS handshake failed"),
+    (("unauthenticated", "permission denied", "api key"), "the server refused the credentials"),
+)
+
+
+def why_unreachable(err: BaseException) -> str:
+    """The cause of a failed connect, in words; the SDK's text only when it is not a dump."""
+    text = str(err)
+    lowered = text.lower()
+    for needles, words in _CAUSES:
+        if any(needle in lowered for needle in needles):
+            return words
+    if "::" in text or "(" in text:
+        return "the connection failed"
+    return text

@@ -90,14 +90,31 @@ async def main(args: argparse.Namespace, client: Any = None) -> str | None:
     try:
         result: str = await handle.result()
     except WorkflowFailureError as err:
-        cause = err.cause
-        raise StarterError(
-            f"the Workflow did not complete: {cause.__class__.__name__}: {cause.message}"
-            if hasattr(cause, "message")
-            else f"the Workflow did not complete: {cause}"
-        ) from err
+        raise StarterError(f"the Workflow did not complete: {failure_words(err.cause)}") from err
     print(f"Workflow result: {result}", flush=True)
     return result
+
+
+def failure_words(cause: BaseException | None) -> str:
+    """What ended the Workflow, down to the completer's reason and failure type: the
+    Activity's error says only "Activity task failed", its cause says why."""
+    from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+
+    if isinstance(cause, ActivityError):
+        inner = cause.cause
+        what = f'its Activity "{cause.activity_id}"'
+        if isinstance(inner, ApplicationError):
+            kind = inner.type or "ApplicationError"
+            return f"{what} failed: {inner.message} (type {kind})"
+        if isinstance(inner, CancelledError):
+            return f"{what} was cancelled" + (f": {inner.message}" if inner.message else "")
+        if inner is not None:
+            return f"{what} failed: {inner.__class__.__name__}: {getattr(inner, 'message', inner)}"
+        return f"{what} failed: {cause.message}"
+    if cause is None:
+        return "no cause given"
+    message = getattr(cause, "message", None) or str(cause)
+    return f"{cause.__class__.__name__}: {message}"
 
 
 def run() -> None:
