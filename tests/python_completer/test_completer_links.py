@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.links import (
     BadLink,
     Link,

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 from async_completer.connection import Server
-from async_completer.errors import UsageFailure
 from async_completer.lines import serve as words
+from async_completer.lines.errors import UsageFailure
 from async_completer.links import LinkKeys
 from async_completer.serve.app import (
     Settings,

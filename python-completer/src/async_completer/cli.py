@@ -20,8 +20,8 @@ import click
 
 from async_completer import lines
 from async_completer.args import VerbGroup
-from async_completer.errors import CompleterError, UsageFailure
-from async_completer.output import write_line
+from async_completer.lines.errors import CompleterError, UsageFailure
+from async_completer.lines.stdout import write_line
 from async_completer.text import one_line
 from async_completer.verbs.cancel import cancel
 from async_completer.verbs.complete import complete

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
 from async_completer.lines.batch import json_string
+from async_completer.lines.errors import UsageFailure
 from async_completer.text import os_reason
 from async_completer.times import format_rfc3339nano
 

@@ -23,13 +23,8 @@ from aiohttp import web
 from temporalio.client import Client
 
 from async_completer import lines
+from async_completer.batch.read import Defaults, parse_job_line
 from async_completer.connection import Server
-from async_completer.errors import (
-    CompleterError,
-    PayloadTooLarge,
-    ServerUnreachable,
-    UsageFailure,
-)
 from async_completer.identity import (
     SERVE,
     recorded,
@@ -37,11 +32,18 @@ from async_completer.identity import (
     valid_identity,
     valid_key,
 )
-from async_completer.jobs import Defaults, Job, parse_job_line
+from async_completer.lines.errors import (
+    CompleterError,
+    PayloadTooLarge,
+    ServerUnreachable,
+    UsageFailure,
+)
 from async_completer.links import ROUTE_PREFIX, LinkKeys
+from async_completer.model import Job
 from async_completer.page import page
-from async_completer.pending import DEFAULT_QUERY, Lister, Scope
-from async_completer.send import failure_for, send_on
+from async_completer.pending.listing import DEFAULT_QUERY, Lister, Scope
+from async_completer.send.errors import failure_for, listing_failure
+from async_completer.send.send import send_on
 from async_completer.serve.auth import Credentials, bearer
 from async_completer.serve.links import FRAME_HEADERS, HTML_TYPE, LinkPages
 from async_completer.serve.listen import Listen
@@ -334,8 +336,8 @@ def make_app(client: Client, settings: Settings) -> web.Application:
             await Lister(client, server, timeout, _LIST_CONCURRENCY).run(
                 scope, _LIST_PAGE_SIZE, found
             )
-        except CompleterError as err:
-            return failed(err)
+        except Exception as err:
+            return failed(listing_failure(err, server))
         response = web.Response(
             body="".join(found.lines).encode("utf-8", "replace"),
             headers={"Content-Type": NDJSON_TYPE},

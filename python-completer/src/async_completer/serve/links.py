@@ -22,16 +22,18 @@ from datetime import timedelta
 from aiohttp import web
 from temporalio.client import Client
 
-from async_completer import history, lines
+from async_completer import lines
 from async_completer.connection import Server
-from async_completer.errors import CompleterError, ServerRefused, ServerUnreachable
 from async_completer.identity import SERVE, link_actor, recorded
-from async_completer.jobs import Job, success_line
+from async_completer.lines.errors import CompleterError, ServerRefused, ServerUnreachable
 from async_completer.links import APPROVE, BadLink, Link, LinkKeys, expired, verify
+from async_completer.model import Job, Target
 from async_completer.page import link_template
-from async_completer.pending import pending_attempt
-from async_completer.send import failure_for, job_request, not_pending_any_more
-from async_completer.target import Target
+from async_completer.pending.attempt import pending_attempt
+from async_completer.send.errors import failure_for, not_pending_any_more
+from async_completer.send.refusal import explain
+from async_completer.send.verbs import VERBS
+from async_completer.target import target_of_attempt
 
 HTML_TYPE = "text/html; charset=utf-8"
 # The headers of every HTML page: no other site may frame it and trick a click on its
@@ -90,13 +92,7 @@ def fill(template: str, title: str, message: str, link: Link | None, form: str =
 
 def target_of(link: Link) -> Target:
     """The link's Activity, by IDs with the run ID; its attempt names it in messages."""
-    return Target(
-        task_token=None,
-        workflow_id=link.workflow_id,
-        activity_id=link.activity_id,
-        run_id=link.run_id,
-        attempt=link.attempt,
-    )
+    return target_of_attempt(link.workflow_id, link.activity_id, link.run_id, link.attempt)
 
 
 @dataclass(frozen=True)
@@ -162,7 +158,6 @@ class LinkPages:
         try:
             found = await pending_attempt(
                 self.client,
-                self.server,
                 link.workflow_id,
                 link.run_id,
                 link.activity_id,
@@ -175,7 +170,7 @@ class LinkPages:
         if found is not None and found[1] > link.attempt:
             reason = lines.retried_and_pending(link.attempt, found[1])
             raise ServerRefused(lines.not_pending_because(target.description, reason))
-        raise await history.explain(self.client, self.server, target, self.timeout)
+        raise await explain(self.client, self.server, target, self.timeout)
 
     async def _act(self, link: Link, target: Target) -> str:
         """Completes (approve) or fails (reject, non-retryable) the Activity by IDs with the
@@ -186,11 +181,11 @@ class LinkPages:
         identity = recorded(link_actor(link.for_name), SERVE)
         try:
             async with asyncio.timeout(self.timeout):
-                await job_request(verb, job)(
+                await VERBS[verb].request(job)(
                     self.client, target, identity, timedelta(seconds=self.timeout)
                 )
         except Exception as err:
             if not_pending_any_more(err):
-                raise await history.explain(self.client, self.server, target, self.timeout) from err
+                raise await explain(self.client, self.server, target, self.timeout) from err
             raise failure_for(err, self.server, target) from err
-        return success_line(verb, target.description)
+        return VERBS[verb].success(job)

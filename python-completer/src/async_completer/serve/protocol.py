@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from async_completer import lines
-from async_completer.output import encode_line
+from async_completer.lines.stdout import encode_line
 
 # For the log line: the outcome of a JSON answer (the page has none), and the route that
 # answered (none: no such route).

@@ -23,9 +23,9 @@ from aiohttp import web
 from async_completer import lines
 from async_completer.connection import Connection as TemporalConnection
 from async_completer.connection import Server, client_config, connect
+from async_completer.lines.stdout import write_line
 from async_completer.links import LinkKeys
-from async_completer.output import write_line
-from async_completer.send import failure_for
+from async_completer.send.errors import failure_for
 from async_completer.serve.app import Settings, make_app
 from async_completer.serve.auth import Credentials
 from async_completer.serve.listen import Listen, bind

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from async_completer.args import VerbCommand
-from async_completer.jobs import Job
+from async_completer.model import Job
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
     connection_options,
@@ -49,7 +49,7 @@ def cancel(
         identity,
         idempotency_key,
     )
-    from async_completer.send import check_payload_size
+    from async_completer.send.limits import check_payload_size
 
     if details is not None:
         check_payload_size("details", details)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import click
 
 from async_completer.args import VerbCommand
+from async_completer.batch.read import Defaults
 from async_completer.files import read_result_file
-from async_completer.jobs import Defaults, Job
+from async_completer.model import Job
 from async_completer.target import resolve_target
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
@@ -66,7 +67,7 @@ def complete(
         idempotency_key=idempotency_key,
     )
     if batch is not None:
-        from async_completer import batch as batches
+        from async_completer.batch import run as batches
 
         defaults = Defaults(
             "complete", result=result or "", identity=identity, idempotency_key=idempotency_key
@@ -78,7 +79,7 @@ def complete(
         result = read_result_file(result_file)
     # Imported here, not at the top: temporalio takes a while to import, and --help and
     # inspect do not need it.
-    from async_completer.send import check_payload_size
+    from async_completer.send.limits import check_payload_size
 
     text = result or ""
     check_payload_size("result", text)

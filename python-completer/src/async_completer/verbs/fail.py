@@ -6,7 +6,8 @@ from __future__ import annotations
 import click
 
 from async_completer.args import VerbCommand
-from async_completer.jobs import Defaults, Job
+from async_completer.batch.read import Defaults
+from async_completer.model import Job
 from async_completer.target import resolve_target
 from async_completer.verbs.options import (
     CONTEXT_SETTINGS,
@@ -69,7 +70,7 @@ def fail(
         idempotency_key=idempotency_key,
     )
     if batch is not None:
-        from async_completer import batch as batches
+        from async_completer.batch import run as batches
 
         defaults = Defaults(
             "fail",

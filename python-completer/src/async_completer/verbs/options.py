@@ -10,14 +10,14 @@ import click
 
 from async_completer import lines
 from async_completer.args import DEFAULT_CONCURRENCY, parse_concurrency, reject_extra_args
+from async_completer.batch.read import check_identity
 from async_completer.connection import Connection
 from async_completer.durations import DEFAULT_RPC_TIMEOUT, parse_rpc_timeout
-from async_completer.errors import UsageFailure
 from async_completer.identity import cli_identity
-from async_completer.jobs import Job, check_identity
-from async_completer.output import print_result
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.stdout import print_result
+from async_completer.model import Job, Target
 from async_completer.target import (
-    Target,
     check_batch_target,
     check_target_options,
     resolve_target,
@@ -206,7 +206,7 @@ def send_one(verb: str, connection: Connection, job: Job) -> None:
     the "already done" line of a repeat."""
     # Imported here, not at the top: temporalio takes a while to import, and --help and
     # inspect do not need it.
-    from async_completer import send
+    from async_completer.send import send
 
     identity = cli_identity(job.identity, job.idempotency_key)
     outcome = send.send(verb, job, connection, identity)

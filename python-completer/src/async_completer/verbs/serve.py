@@ -12,9 +12,9 @@ from async_completer import lines
 from async_completer.args import VerbCommand, reject_extra_args
 from async_completer.connection import Connection
 from async_completer.durations import parse_rpc_timeout
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.stdout import write_line
 from async_completer.links import read_keys
-from async_completer.output import write_line
 from async_completer.verbs.options import CONTEXT_SETTINGS, connection_options
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
