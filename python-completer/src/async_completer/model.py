@@ -1,13 +1,18 @@
 """The data the completer's layers hand each other: which Activity (Target), one job to
 send and its outcome, what closed an Activity (Closing, Finding), and a pending Activity's
-row. Plain values: this module imports nothing of the completer, nor temporalio, so every
-layer may use it (Go: internal/model).
+row, and what a signed link names. Plain values: this module imports nothing of the
+completer but times.py, nor temporalio, so every layer may use it (Go: internal/model).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from async_completer.times import format_rfc3339nano
+
+# A signed link's actions (Link.action).
+APPROVE = "approve"
+REJECT = "reject"
 # The events that close an Activity (Closing.kind).
 COMPLETED = "completed"
 FAILED = "failed"
@@ -113,3 +118,25 @@ class PendingActivity:
     last_heartbeat_time: Time | None
     heartbeat_details: str | None
     last_failure: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a link names. action is approve (complete with text as the result) or reject
+    (fail, non-retryable, with text as the reason); expires is whole seconds since the
+    epoch."""
+
+    namespace: str
+    workflow_id: str
+    run_id: str
+    activity_id: str
+    attempt: int
+    action: str
+    text: str
+    for_name: str
+    expires: int
+
+    @property
+    def expires_at(self) -> str:
+        """EXPIRES: RFC 3339 in UTC."""
+        return format_rfc3339nano(self.expires, 0)
