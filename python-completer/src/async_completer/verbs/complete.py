@@ -39,7 +39,7 @@ def complete(ctx: click.Context, /, **_: Any) -> None:
     """Completes the Activity with a text result."""
     given, connection, workers = check_options(ctx)
     if given.batch is not None:
-        from async_completer.batch import run as batches
+        from async_completer.verbs import batch as batches
 
         defaults = Defaults(
             "complete",

@@ -42,7 +42,7 @@ def fail(ctx: click.Context, /, **_: Any) -> None:
     """Fails the Activity with an application error."""
     given, connection, workers = check_options(ctx, needs_reason=True)
     if given.batch is not None:
-        from async_completer.batch import run as batches
+        from async_completer.verbs import batch as batches
 
         defaults = Defaults(
             "fail",
