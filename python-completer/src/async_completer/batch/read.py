@@ -2,8 +2,8 @@
 malformed line, checked as a single command would check its command line. A body of serve
 is one such job, of any of the four verbs (heartbeat and cancel take "details").
 
-Nothing here is sent: run.py and serve send the jobs. This module does not import
-temporalio.
+Nothing here is sent: verbs/batch.py and serve's backend send the jobs. This module does not
+import temporalio.
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ def parse_job_line(
     run_id: str | None = fields.get("run_id")
     reason: str = fields.get("reason", defaults.reason)
     check_target_options(tasktoken, workflow_id, activity_id, run_id)
-    if defaults.verb == "fail" and not reason:
+    # A verb that takes a reason (fail) needs one.
+    if "reason" in _KEYS[defaults.verb] and not reason:
         raise UsageFailure(lines.NEEDS_REASON)
     identity: str | None = fields.get("identity", defaults.identity)
     if "identity" in fields and not valid_identity(fields["identity"]):

@@ -1,5 +1,5 @@
 """`list`: the Activities that wait to be finished, as a table or as JSON lines that
-`complete --batch -` reads back. Finding them is pending.py's; writing them is here."""
+`complete --batch -` reads back. Finding them is pending/'s; writing them is here."""
 
 from __future__ import annotations
 
