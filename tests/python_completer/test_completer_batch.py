@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from async_completer import lines
-from async_completer.batch import send_all
-from async_completer.jobs import Defaults, Job, Outcome, parse_batch
+from async_completer.batch.output import BatchOutput
+from async_completer.batch.read import Defaults, parse_batch
+from async_completer.batch.run import send_all
 from async_completer.lines import NOT_A_JOB
-from async_completer.output import BatchOutput
+from async_completer.model import Job, Outcome
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from async_completer.durations import parse_rpc_timeout
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.links import (
     BadLink,
     Link,
@@ -621,7 +621,7 @@ def test_temporal_unreachable_is_503(fake: FakeClient, served: Served) -> None:
 def test_links_need_no_credential_and_other_methods_are_405(
     fake: FakeClient, tmp_path: Path
 ) -> None:
-    from async_completer.serve.auth import Credentials
+    from async_completer.serve.credentials import Credentials
 
     fake.describe = running()
     credentials = Credentials((("ops", hashlib.sha256(b"x" * 16).digest()),))

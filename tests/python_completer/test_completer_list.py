@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from async_completer.batch.read import Defaults, parse_batch
 from async_completer.cli import run
-from async_completer.jobs import Defaults, parse_batch
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import PendingActivityState, WorkflowExecutionStatus
 from temporalio.api.workflow.v1 import PendingActivityInfo, WorkflowExecutionInfo

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from async_completer.cli import run
-from async_completer.output import Stdout
+from async_completer.lines.stdout import Stdout
 
 from tests.python_completer.conftest import (
     REAL_DESC,

@@ -1,6 +1,6 @@
 """`serve` in Python without a Temporal server: --listen, the credentials file and the
 Authorization header read as the Go completer reads them; the routes of make_app served by
-the real listener (serve/run.py's start, with its Connection and limits) over real HTTP, to
+the real listener (serve/server.py's start, with its Connection and limits) over real HTTP, to
 a fake Temporal client that answers each error class; the limits (slow headers, a slow body,
 an idle connection, the body size), the log line and the graceful stop.
 
@@ -23,20 +23,15 @@ from typing import Any
 
 import pytest
 from async_completer.connection import Server
-from async_completer.errors import UsageFailure
 from async_completer.lines import serve as words
+from async_completer.lines.errors import UsageFailure
 from async_completer.links import LinkKeys
-from async_completer.serve.app import (
-    Settings,
-    is_clean,
-    is_json,
-    job_of,
-    make_app,
-    query_params,
-)
-from async_completer.serve.auth import Credentials, bearer, read_credentials
+from async_completer.serve.credentials import Credentials, bearer, read_credentials
+from async_completer.serve.handlers import is_json, query_params
 from async_completer.serve.listen import Listen, bind, parse_listen, split_host_port
-from async_completer.serve.run import Limits, Service, start
+from async_completer.serve.routes import is_clean
+from async_completer.serve.server import Limits, Service, start
+from async_completer.verbs.serve_backend import Settings, job_of, make_app
 from temporalio.activity import ActivityCancellationDetails
 from temporalio.client import AsyncActivityCancelledError
 from temporalio.service import RPCError, RPCStatusCode
@@ -445,7 +440,7 @@ def serving(
     loop: EventLoopThread | None = None,
     link_keys: LinkKeys | None = None,
 ) -> Iterator[Served]:
-    """make_app served on 127.0.0.1 as serve/run.py serves it, on loop (the client's event
+    """make_app served on 127.0.0.1 as verbs/serve_run.py serves it, on loop (the client's event
     loop), or on an event loop of its own."""
     thread = loop or EventLoopThread()
     listen = parse_listen("127.0.0.1:0")

@@ -8,7 +8,7 @@ import json
 import random
 
 import pytest
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.tasktoken import clean, parse_task_token
 from async_completer.tasktokenpb.task_token_pb2 import Task, VectorClock
 from async_completer.times import format_rfc3339nano

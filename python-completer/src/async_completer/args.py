@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 
 HELP_NAMES = ("h", "help")
 # strconv.ParseBool, which Go's flag package uses for `-retryable=VALUE`.

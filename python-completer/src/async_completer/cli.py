@@ -3,7 +3,7 @@ the Worker that started it, given the task token from the Worker's log (or its I
 
 This module is the program's frame: the click group that holds the verbs (verbs/), the one
 place where every failure becomes one `error: ` line and the contract's exit code, and the
-console script's entry point. The grammar is args.py's, the words lines.py's.
+console script's entry point. The grammar is args.py's, the words lines/'s.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import click
 
 from async_completer import lines
 from async_completer.args import VerbGroup
-from async_completer.errors import CompleterError, UsageFailure
-from async_completer.output import write_line
+from async_completer.lines.errors import CompleterError, UsageFailure
+from async_completer.lines.stdout import write_line
 from async_completer.text import one_line
 from async_completer.verbs.cancel import cancel
 from async_completer.verbs.complete import complete

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from async_completer import lines
-from async_completer.errors import CompleterError, UsageFailure
+from async_completer.lines.errors import CompleterError, UsageFailure
 from async_completer.text import one_line, os_reason
 
 

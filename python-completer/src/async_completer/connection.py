@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from async_completer import lines
 from async_completer.configfile import load_connect_config
-from async_completer.errors import ServerUnreachable, UsageFailure
+from async_completer.lines.errors import ServerUnreachable, UsageFailure
 
 if TYPE_CHECKING:
     from temporalio.client import Client

@@ -9,7 +9,7 @@ import math
 import re
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 
 DEFAULT_RPC_TIMEOUT = "10s"
 

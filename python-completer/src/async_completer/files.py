@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.text import os_reason
 
 # Some editors start a UTF-8 file with a byte-order mark: it is no part of the first line.

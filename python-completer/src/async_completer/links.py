@@ -26,21 +26,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
 from async_completer.lines.batch import json_string
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.link import ROUTE_PREFIX
+
+# A link's data is model.py's (every layer reads it); named here too, where links are made.
+from async_completer.model import APPROVE as APPROVE
+from async_completer.model import REJECT as REJECT
+from async_completer.model import Link as Link
 from async_completer.text import os_reason
-from async_completer.times import format_rfc3339nano
 
 VERSION = 1
-APPROVE = "approve"
-REJECT = "reject"
 ACTIONS = (APPROVE, REJECT)
 DEFAULT_FOR = "link"
 DEFAULT_EXPIRES = "72h"
 MAX_EXPIRES_SECONDS = 365 * 86400
 MAX_TEXT_BYTES = 500
 MIN_KEY_BYTES = 32
-ROUTE_PREFIX = "/a/"
 
 _FOR = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 _EXPIRES = re.compile(r"([0-9]+)([smhd])")
@@ -54,28 +56,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 # What a base URL may not hold: white space and control characters, a query, a fragment.
 _NOT_IN_URL = re.compile(r"[\x00-\x20\x7f?#]")
-
-
-@dataclass(frozen=True)
-class Link:
-    """What a link names. action is approve (complete with text as the result) or reject
-    (fail, non-retryable, with text as the reason); expires is whole seconds since the
-    epoch."""
-
-    namespace: str
-    workflow_id: str
-    run_id: str
-    activity_id: str
-    attempt: int
-    action: str
-    text: str
-    for_name: str
-    expires: int
-
-    @property
-    def expires_at(self) -> str:
-        """EXPIRES: RFC 3339 in UTC."""
-        return format_rfc3339nano(self.expires, 0)
 
 
 @dataclass(frozen=True)

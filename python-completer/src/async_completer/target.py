@@ -7,32 +7,10 @@ token is decoded last.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
+from async_completer.model import Target
 from async_completer.tasktoken import parse_task_token, read_token_text
-
-
-@dataclass(frozen=True)
-class Target:
-    """The Activity to complete, fail, heartbeat or cancel.
-
-    With a token, workflow_id, activity_id, run_id, attempt and scheduled_event_id come
-    from the decoded token: they name the Activity in messages, and find its events in the
-    history after a refusal; the token alone is sent."""
-
-    task_token: bytes | None
-    workflow_id: str
-    activity_id: str
-    run_id: str | None = None
-    attempt: int | None = None
-    scheduled_event_id: int | None = None
-
-    @property
-    def description(self) -> str:
-        """DESC of the contract."""
-        return lines.desc(self.workflow_id, self.activity_id, self.attempt)
 
 
 def check_target_options(
@@ -73,12 +51,30 @@ def target_from_token(text: str) -> Target:
         run_id=task.run_id,
         attempt=task.attempt,
         scheduled_event_id=task.scheduled_event_id or None,
+        description=lines.desc(task.workflow_id, task.activity_id, task.attempt),
     )
 
 
 def target_from_ids(workflow_id: str, activity_id: str, run_id: str | None) -> Target:
     return Target(
-        task_token=None, workflow_id=workflow_id, activity_id=activity_id, run_id=run_id or None
+        task_token=None,
+        workflow_id=workflow_id,
+        activity_id=activity_id,
+        run_id=run_id or None,
+        description=lines.desc(workflow_id, activity_id, None),
+    )
+
+
+def target_of_attempt(workflow_id: str, activity_id: str, run_id: str, attempt: int) -> Target:
+    """One attempt of an Activity, by IDs with the run ID (a signed link's): sent by IDs,
+    named with its attempt in messages."""
+    return Target(
+        task_token=None,
+        workflow_id=workflow_id,
+        activity_id=activity_id,
+        run_id=run_id,
+        attempt=attempt,
+        description=lines.desc(workflow_id, activity_id, attempt),
     )
 
 

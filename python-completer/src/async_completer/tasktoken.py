@@ -17,7 +17,7 @@ import sys
 from google.protobuf.message import DecodeError
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.tasktokenpb.task_token_pb2 import Task
 from async_completer.text import GO_WHITE_SPACE
 

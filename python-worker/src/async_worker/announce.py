@@ -198,7 +198,7 @@ def make_announcer(
     Checked before the Worker starts: a setting that cannot work stops it with one
     `error: ` line, rather than failing every attempt."""
     from async_completer import links
-    from async_completer.errors import UsageFailure
+    from async_completer.lines.errors import UsageFailure
 
     check_announce_url(url)
     if not base_url or not key_file:

@@ -1,19 +1,10 @@
 """What the Workflow's history says after the server refused a request as "not pending any
 more": a repeat answered as already done, or the refusal with what closed the Activity
-(docs/completer-cli.md, "When the server answers 'not pending any more'"); and the faults of
---identity and --idempotency-key."""
+(docs/completer-cli.md, "When the server answers 'not pending any more'")."""
 
 from __future__ import annotations
 
-from async_completer.lines.batch import NOT_A_JOB
 from async_completer.text import one_line
-
-BAD_IDENTITY = "--identity must be 1 to 128 characters without control characters"
-BAD_KEY = "--idempotency-key must be 1 to 128 printable ASCII characters without spaces"
-JOB_BAD_IDENTITY = NOT_A_JOB + '"identity" must be 1 to 128 characters without control characters'
-JOB_BAD_KEY = (
-    NOT_A_JOB + '"idempotency_key" must be 1 to 128 printable ASCII characters without spaces'
-)
 
 UNNAMED = "an unnamed client"
 _GENERIC = (

@@ -4,6 +4,9 @@ links: `link`"), the link key file's, and the words of the pages `serve` answers
 
 from __future__ import annotations
 
+# The route of a signed link: BASE/a/LINK.
+ROUTE_PREFIX = "/a/"
+
 # The link verb's faults (exit 2).
 
 BAD_ACTION = "--action must be approve or reject"

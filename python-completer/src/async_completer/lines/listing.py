@@ -9,7 +9,7 @@ from async_completer.text import one_line
 from async_completer.times import format_rfc3339nano, go_duration
 
 if TYPE_CHECKING:
-    from async_completer.pending.activity import PendingActivity, Time
+    from async_completer.model import PendingActivity, Time
 
 BOTH_SCOPES = "give either --workflow-id or --query, not both"
 TABLE_HEADER = (

@@ -1,19 +1,21 @@
 """One pending Activity as `list` shows it, read from the server's PendingActivityInfo.
 
 This module imports temporalio's protobuf messages only, and nothing of the completer but
-text helpers: lines.py formats these rows without depending on how they are found.
+text helpers: the row is model.PendingActivity, which lines/listing.py formats without
+depending on how it is found.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.workflow.v1 import PendingActivityInfo
+
+from async_completer.model import PendingActivity, Time
 
 _STATE_PREFIX = "PENDING_ACTIVITY_STATE_"
 # What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it.
@@ -21,26 +23,6 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # The bytes that are not UTF-8, as surrogateescape keeps them: a run of them is one U+FFFD,
 # as Go's strings.ToValidUTF8 makes it.
 _INVALID_RUN = re.compile("[\udc80-\udcff]+")
-
-Time = tuple[int, int]  # a protobuf Timestamp: seconds and nanoseconds since the epoch
-
-
-@dataclass(frozen=True, slots=True)
-class PendingActivity:
-    """One row: what `list` shows of a pending Activity (docs/completer-cli.md, the JSON
-    line's keys)."""
-
-    workflow_id: str
-    run_id: str
-    activity_id: str
-    activity_type: str
-    attempt: int
-    maximum_attempts: int
-    state: str
-    waiting_since: Time | None
-    last_heartbeat_time: Time | None
-    heartbeat_details: str | None
-    last_failure: str | None
 
 
 def _time(timestamp: Timestamp) -> Time:

@@ -17,9 +17,7 @@ from datetime import timedelta
 from typing import Protocol, TypeVar
 
 from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import WorkflowExecutionStatus
 from temporalio.api.workflowservice.v1 import (
-    DescribeWorkflowExecutionRequest,
     DescribeWorkflowExecutionResponse,
     ListWorkflowExecutionsRequest,
 )
@@ -27,13 +25,13 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer import lines
-from async_completer.connection import Connection, Server, client_config, connect
-from async_completer.errors import ServerRefused, ServerUnreachable
-from async_completer.pending.activity import PendingActivity, row_of
-from async_completer.send import failure_for, rpc_failure
+from async_completer.connection import Server
+from async_completer.lines.errors import ServerRefused, ServerUnreachable
+from async_completer.model import PendingActivity
+from async_completer.pending.activity import row_of
+from async_completer.pending.attempt import RUNNING, describe, gone
 
 DEFAULT_QUERY = 'TaskQueue = "async" AND ExecutionStatus = "Running"'
-RUNNING = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
 T = TypeVar("T")
 
 
@@ -81,7 +79,9 @@ class Lister:
         self.looked_at = 0
 
     async def run(self, scope: Scope, page_size: int, sink: Sink) -> None:
-        """Lists the scope into sink. Raises the contract's error when a request fails."""
+        """Lists the scope into sink. Raises the contract's error when a request times out or
+        a query is refused, else what the request raised (send/errors.py's listing_failure
+        says what it means)."""
         if scope.workflow_id is not None:
             if await self._describe(WorkflowExecution(workflow_id=scope.workflow_id), sink):
                 self.looked_at += 1
@@ -131,15 +131,7 @@ class Lister:
     ) -> DescribeWorkflowExecutionResponse:
         """DescribeWorkflowExecution within --rpc-timeout; raises _Gone when the Workflow
         does not exist (any more)."""
-        request = DescribeWorkflowExecutionRequest(
-            namespace=self._client.namespace, execution=execution
-        )
-        return await self._call(
-            self._client.workflow_service.describe_workflow_execution(
-                request, retry=True, timeout=timedelta(seconds=self._timeout)
-            ),
-            query=False,
-        )
+        return await self._call(describe(self._client, execution, self._timeout), query=False)
 
     async def _describe(self, execution: WorkflowExecution, sink: Sink) -> bool:
         """Describes one Workflow into sink; False when it does not exist (any more)."""
@@ -151,23 +143,6 @@ class Lister:
         if rows is not None:  # else closed since visibility saw it: left out
             sink.workflow(rows)
         return True
-
-    async def pending_attempt(
-        self, workflow_id: str, run_id: str | None, activity_id: str
-    ) -> tuple[str, int] | None:
-        """See the module's pending_attempt."""
-        execution = WorkflowExecution(workflow_id=workflow_id, run_id=run_id or "")
-        try:
-            response = await self._describe_execution(execution)
-        except _Gone:
-            return None
-        info = response.workflow_execution_info
-        if info.status != RUNNING:
-            return None
-        for activity in response.pending_activities:
-            if activity.activity_id == activity_id:
-                return info.execution.run_id or run_id or "", activity.attempt
-        return None
 
     async def _call(self, call: Awaitable[T], *, query: bool) -> T:
         try:
@@ -182,14 +157,12 @@ class Lister:
                 lines.unreachable(self._server.address, self._server.rpc_timeout_text)
             )
         if isinstance(err, RPCError):
-            namespace = err.message.startswith("Namespace ")
-            if err.status == RPCStatusCode.NOT_FOUND and not namespace and not query:
+            if gone(err) and not query:
                 return _Gone()
             if err.status == RPCStatusCode.INVALID_ARGUMENT and query:
                 return ServerRefused(lines.query_refused(err.message))
-            return rpc_failure(err, self._server)
-        # (serve's client connects lazily: its first request may fail to connect.)
-        return failure_for(err, self._server)
+        # The caller says what any other failure means (send/errors.py's listing_failure).
+        return err
 
 
 def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
@@ -199,39 +172,3 @@ def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
 
 class _Gone(Exception):
     """Describe answered NOT_FOUND: the Workflow is no more."""
-
-
-async def pending_attempt(
-    client: Client,
-    server: Server,
-    workflow_id: str,
-    run_id: str | None,
-    activity_id: str,
-    timeout: float,
-) -> tuple[str, int] | None:
-    """The run and the attempt of one pending Activity (describe: the run given, else the
-    latest), or None when the Workflow does not exist, or the Activity is not pending in
-    it. Raises the contract's error when describe fails otherwise."""
-    return await Lister(client, server, timeout, 1).pending_attempt(
-        workflow_id, run_id, activity_id
-    )
-
-
-def list_pending(
-    connection: Connection, scope: Scope, page_size: int, concurrency: int, sink: Sink
-) -> int:
-    """Connects (within --rpc-timeout) and lists the scope into sink. Returns how many
-    Workflows were looked at; raises the contract's error."""
-    config, server = client_config(connection)
-
-    async def connect_and_list() -> int:
-        try:
-            async with asyncio.timeout(connection.rpc_timeout):
-                client = await connect(config, server)
-        except Exception as err:
-            raise failure_for(err, server) from err
-        lister = Lister(client, server, connection.rpc_timeout, concurrency)
-        await lister.run(scope, page_size, sink)
-        return lister.looked_at
-
-    return asyncio.run(connect_and_list())

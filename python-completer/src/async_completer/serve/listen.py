@@ -14,7 +14,7 @@ import ssl
 from dataclasses import dataclass
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.text import os_reason
 
 DEFAULT_LISTEN = "127.0.0.1:8080"

@@ -7,8 +7,8 @@ import click
 
 from async_completer import lines
 from async_completer.args import VerbCommand, reject_extra_args
-from async_completer.errors import UsageFailure
-from async_completer.output import print_result
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.stdout import print_result
 from async_completer.tasktoken import parse_task_token, read_token_text
 from async_completer.verbs.options import CONTEXT_SETTINGS, tasktoken_option
 

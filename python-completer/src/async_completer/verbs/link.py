@@ -15,7 +15,8 @@ from async_completer import lines
 from async_completer.args import VerbCommand, reject_extra_args
 from async_completer.connection import Connection
 from async_completer.durations import parse_rpc_timeout
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.stdout import print_result, write_line
 from async_completer.links import (
     ACTIONS,
     APPROVE,
@@ -32,7 +33,6 @@ from async_completer.links import (
     parse_expires_at,
     read_keys,
 )
-from async_completer.output import print_result, write_line
 from async_completer.target import check_target_options
 from async_completer.verbs.options import CONTEXT_SETTINGS, connection_options
 
@@ -151,10 +151,10 @@ def current_attempt(
     # the command line need none of it.
     import asyncio
 
-    from async_completer import history
     from async_completer.connection import client_config, connect
-    from async_completer.pending import pending_attempt
-    from async_completer.send import failure_for
+    from async_completer.pending.attempt import pending_attempt
+    from async_completer.send.errors import failure_for
+    from async_completer.send.refusal import explain
     from async_completer.target import target_from_ids
 
     config, server = client_config(connection)
@@ -163,10 +163,10 @@ def current_attempt(
     async def find() -> tuple[str, str, int]:
         async with asyncio.timeout(timeout):
             client = await connect(config, server)
-        found = await pending_attempt(client, server, workflow_id, run_id, activity_id, timeout)
+        found = await pending_attempt(client, workflow_id, run_id, activity_id, timeout)
         if found is None:
             target = target_from_ids(workflow_id, activity_id, run_id)
-            raise await history.explain(client, server, target, timeout)
+            raise await explain(client, server, target, timeout)
         return server.namespace, found[0], found[1]
 
     try:

@@ -1,5 +1,5 @@
 """`list`: the Activities that wait to be finished, as a table or as JSON lines that
-`complete --batch -` reads back. Finding them is pending.py's; writing them is here."""
+`complete --batch -` reads back. Finding them is pending/'s; writing them is here."""
 
 from __future__ import annotations
 
@@ -20,12 +20,13 @@ from async_completer.args import (
 )
 from async_completer.connection import Connection
 from async_completer.durations import parse_rpc_timeout
-from async_completer.errors import CompleterError, UsageFailure
-from async_completer.output import Stdout, encode_line
+from async_completer.lines.errors import CompleterError, UsageFailure
+from async_completer.lines.stdout import Stdout, encode_line
+from async_completer.model import PendingActivity
 from async_completer.verbs.options import CONTEXT_SETTINGS, concurrency_option, connection_options
 
 if TYPE_CHECKING:
-    from async_completer.pending.activity import PendingActivity
+    from async_completer.pending.listing import Scope, Sink
 
 
 class Lines:
@@ -138,12 +139,41 @@ def list_pending(
     connection = Connection(address, namespace, timeout, rpc_timeout)
     # Imported here, not at the top: temporalio takes a while to import, and --help and
     # inspect do not need it.
-    from async_completer.pending import DEFAULT_QUERY, Scope, list_pending
+    from async_completer.pending.listing import DEFAULT_QUERY, Scope
 
     scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
     if json_lines:
-        list_pending(connection, scope, size, workers, JsonLines())
+        _list_into(connection, scope, size, workers, JsonLines())
         return
     table = Table()
-    looked_at = list_pending(connection, scope, size, workers, table)
+    looked_at = _list_into(connection, scope, size, workers, table)
     table.finish(looked_at)
+
+
+def _list_into(
+    connection: Connection, scope: Scope, page_size: int, concurrency: int, sink: Sink
+) -> int:
+    """Connects (within --rpc-timeout) and lists the scope into sink. Returns how many
+    Workflows were looked at; raises the contract's error."""
+    import asyncio
+
+    from async_completer.connection import client_config, connect
+    from async_completer.pending.listing import Lister
+    from async_completer.send.errors import failure_for, listing_failure
+
+    config, server = client_config(connection)
+
+    async def connect_and_list() -> int:
+        try:
+            async with asyncio.timeout(connection.rpc_timeout):
+                client = await connect(config, server)
+        except Exception as err:
+            raise failure_for(err, server) from err
+        lister = Lister(client, server, connection.rpc_timeout, concurrency)
+        try:
+            await lister.run(scope, page_size, sink)
+        except Exception as err:
+            raise listing_failure(err, server) from err
+        return lister.looked_at
+
+    return asyncio.run(connect_and_list())

@@ -4,20 +4,26 @@ sending verb makes, in the page's check order, before it reads or sends anything
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import click
 
 from async_completer import lines
-from async_completer.args import DEFAULT_CONCURRENCY, parse_concurrency, reject_extra_args
+from async_completer.args import (
+    DEFAULT_CONCURRENCY,
+    VerbCommand,
+    parse_concurrency,
+    reject_extra_args,
+)
+from async_completer.batch.read import check_identity
 from async_completer.connection import Connection
 from async_completer.durations import DEFAULT_RPC_TIMEOUT, parse_rpc_timeout
-from async_completer.errors import UsageFailure
 from async_completer.identity import cli_identity
-from async_completer.jobs import Job, check_identity
-from async_completer.output import print_result
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.stdout import print_result
+from async_completer.model import Job, Target
 from async_completer.target import (
-    Target,
     check_batch_target,
     check_target_options,
     resolve_target,
@@ -134,71 +140,62 @@ def connection_options(
     )
 
 
-def check_options(
-    ctx: click.Context,
-    *,
-    tasktoken: str | None,
-    workflow_id: str | None,
-    activity_id: str | None,
-    run_id: str | None,
-    rpc_timeout: str,
-    address: str | None,
-    namespace: str | None,
-    concurrency: str | None = None,
-    batch: str | None = None,
-    reason: str | None = None,
-    needs_reason: bool = False,
-    result: str | None = None,
-    result_file: str | None = None,
-    identity: str | None = None,
-    idempotency_key: str | None = None,
-) -> tuple[Connection, int]:
+@dataclass(frozen=True)
+class Given:
+    """A sending verb's command line, as click parsed it (None: not given). Read once from
+    the context, so that no verb passes its options on by name."""
+
+    tasktoken: str | None
+    workflow_id: str | None
+    activity_id: str | None
+    run_id: str | None
+    rpc_timeout: str
+    address: str | None
+    namespace: str | None
+    identity: str | None
+    idempotency_key: str | None
+    concurrency: str | None = None
+    batch: str | None = None
+    reason: str | None = None
+    retryable: bool = False
+    result: str | None = None
+    result_file: str | None = None
+    details: str | None = None
+
+    @classmethod
+    def of(cls, ctx: click.Context) -> Given:
+        names = {f.name for f in fields(cls)}
+        return cls(**{name: value for name, value in ctx.params.items() if name in names})
+
+
+def check_options(ctx: click.Context, needs_reason: bool = False) -> tuple[Given, Connection, int]:
     """The checks every sending verb makes before it reads anything, in the page's check
     order: stray arguments, --rpc-timeout, --concurrency, the target (or --batch), --reason,
-    --result with --result-file, --identity, --idempotency-key. Returns the Connection and
-    the concurrency."""
+    --result with --result-file, --identity, --idempotency-key. Returns the options, the
+    Connection and the concurrency."""
+    given = Given.of(ctx)
     reject_extra_args(ctx)
-    timeout = parse_rpc_timeout(rpc_timeout)
-    workers = parse_concurrency(concurrency) if concurrency is not None else 1
-    if batch is not None:
-        check_batch_target(tasktoken, workflow_id, activity_id, run_id)
+    timeout = parse_rpc_timeout(given.rpc_timeout)
+    workers = parse_concurrency(given.concurrency) if given.concurrency is not None else 1
+    target = (given.tasktoken, given.workflow_id, given.activity_id, given.run_id)
+    if given.batch is not None:
+        check_batch_target(*target)
     else:
-        check_target_options(tasktoken, workflow_id, activity_id, run_id)
+        check_target_options(*target)
         # In a batch each job may bring its own reason; a job left without one is malformed.
-        if needs_reason and not reason:
+        if needs_reason and not given.reason:
             raise UsageFailure(lines.NEEDS_REASON)
-    if result is not None and result_file is not None:
+    if given.result is not None and given.result_file is not None:
         raise UsageFailure(lines.RESULT_AND_RESULT_FILE)
-    check_identity(identity, idempotency_key)
-    return Connection(address, namespace, timeout, rpc_timeout), workers
+    check_identity(given.identity, given.idempotency_key)
+    connection = Connection(given.address, given.namespace, timeout, given.rpc_timeout)
+    return given, connection, workers
 
 
-def single_target(
-    ctx: click.Context,
-    tasktoken: str | None,
-    workflow_id: str | None,
-    activity_id: str | None,
-    run_id: str | None,
-    rpc_timeout: str,
-    address: str | None,
-    namespace: str | None,
-    identity: str | None = None,
-    idempotency_key: str | None = None,
-) -> tuple[Target, Connection]:
-    """The checks of a verb that addresses one Activity (no batch), then its target."""
-    connection, _ = check_options(
-        ctx,
-        tasktoken=tasktoken,
-        workflow_id=workflow_id,
-        activity_id=activity_id,
-        run_id=run_id,
-        rpc_timeout=rpc_timeout,
-        address=address,
-        namespace=namespace,
-        identity=identity,
-        idempotency_key=idempotency_key,
-    )
-    return resolve_target(tasktoken, workflow_id, activity_id, run_id), connection
+def target_of(given: Given) -> Target:
+    """The Target, after check_options passed; decodes the token (reading standard input
+    for `-`)."""
+    return resolve_target(given.tasktoken, given.workflow_id, given.activity_id, given.run_id)
 
 
 def send_one(verb: str, connection: Connection, job: Job) -> None:
@@ -206,8 +203,38 @@ def send_one(verb: str, connection: Connection, job: Job) -> None:
     the "already done" line of a repeat."""
     # Imported here, not at the top: temporalio takes a while to import, and --help and
     # inspect do not need it.
-    from async_completer import send
+    from async_completer.send import send
 
     identity = cli_identity(job.identity, job.idempotency_key)
     outcome = send.send(verb, job, connection, identity)
     print_result(outcome.message)
+
+
+def details_verb(name: str, details_help: str, summary: str) -> click.Command:
+    """heartbeat and cancel: one Activity (no batch), with optional details."""
+
+    @click.command(name, cls=VerbCommand, context_settings=CONTEXT_SETTINGS, help=summary)
+    @target_options
+    @click.option("--details", metavar="TEXT", help=details_help)
+    @who_options
+    @connection_options
+    @click.pass_context
+    def command(ctx: click.Context, /, **_: Any) -> None:
+        given, connection, _workers = check_options(ctx)
+        target = target_of(given)
+        # Imported here, not at the top: temporalio takes a while to import, and --help and
+        # inspect do not need it.
+        from async_completer.send.limits import check_payload_size
+
+        if given.details is not None:
+            check_payload_size("details", given.details)
+        job = Job(
+            0,
+            target,
+            details=given.details,
+            identity=given.identity,
+            idempotency_key=given.idempotency_key,
+        )
+        send_one(name, connection, job)
+
+    return command

@@ -12,9 +12,9 @@ from async_completer import lines
 from async_completer.args import VerbCommand, reject_extra_args
 from async_completer.connection import Connection
 from async_completer.durations import parse_rpc_timeout
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
+from async_completer.lines.stdout import write_line
 from async_completer.links import read_keys
-from async_completer.output import write_line
 from async_completer.verbs.options import CONTEXT_SETTINGS, connection_options
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -71,8 +71,8 @@ def serve(
     """
     reject_extra_args(ctx)
     timeout = parse_rpc_timeout(rpc_timeout)
-    # Imported here: serve/ is only for serve (and holds no aiohttp below run and app).
-    from async_completer.serve.auth import read_credentials
+    # Imported here: serve/ is only for serve (credentials and listen import no aiohttp).
+    from async_completer.serve.credentials import read_credentials
     from async_completer.serve.listen import load_tls, parse_listen
 
     where = parse_listen(listen)
@@ -88,7 +88,7 @@ def serve(
         if warning is not None:
             with contextlib.suppress(OSError, ValueError):
                 write_line(warning, err=True)
-    from async_completer.serve.run import run
+    from async_completer.verbs.serve_run import run
 
     connection = Connection(address, namespace, timeout, rpc_timeout)
     run(connection, where, credentials, tls, link_keys=link_keys)

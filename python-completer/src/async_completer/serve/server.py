@@ -1,5 +1,5 @@
-"""One HTTP connection: aiohttp's own, with the limit aiohttp has no setting for, and the one
-log line per request.
+"""The HTTP server: each connection aiohttp's own with the limit aiohttp has no setting for,
+the bounds of a connection, listening, and the graceful stop (Go: internal/serve/server.go).
 
 aiohttp bounds the body (client_max_size), an idle kept-alive connection (keepalive_timeout)
 and the TLS handshake (asyncio's ssl_handshake_timeout), but not the time a client may take
@@ -12,20 +12,27 @@ of the next request on it; else the connection is closed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sys
+import socket
+import ssl
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
 
-from async_completer import lines
-from async_completer.output import encode_line
+from async_completer.serve.log import RequestLog
 
-# For the log line: the outcome of a JSON answer (the page has none), and the route that
-# answered (none: no such route).
-OUTCOME = web.ResponseKey("outcome", str)
-ROUTE = web.ResponseKey("route", str)
+# The limits of docs/completer-http.md that belong to a connection.
+HEADER_TIMEOUT = 10.0  # the request headers, from the connection or the next request's start
+IDLE_TIMEOUT = 60.0  # an idle kept-alive connection
+SHUTDOWN_GRACE = 5.0  # how much longer than --rpc-timeout a stop waits for requests in flight
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of a connection (the tests shorten them)."""
+
+    header_timeout: float = HEADER_TIMEOUT
+    idle_timeout: float = IDLE_TIMEOUT
 
 
 class Connection(web.RequestHandler):
@@ -77,26 +84,50 @@ class Connection(web.RequestHandler):
             self.force_close()
 
 
-class RequestLog(AbstractAccessLogger):
-    """`serve: METHOD PATH STATUS OUTCOME MS` on standard error, one line per request: never
-    a query string, a header or a body. PATH is the route's; a path that is no route (it may
-    be anything a caller pasted, a task token too) is cut short as an echoed argument is, and
-    so is the method. MS counts whole milliseconds, as Go's Duration.Milliseconds."""
+@dataclass
+class Service:
+    """A serve that listens, until stop()."""
 
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        path = response.get(ROUTE) or lines.shorten(request.raw_path.partition("?")[0])
-        line = lines.request_log(
-            lines.shorten(request.method),
-            path,
-            response.status,
-            response.get(OUTCOME, "-"),
-            int(time * 1000),
+    runner: web.AppRunner
+    listener: asyncio.Server
+
+    async def stop(self) -> None:
+        """Stops accepting and reading new requests, lets those in flight finish (at most
+        the runner's shutdown timeout), then closes every connection."""
+        self.listener.close()
+        await self.runner.cleanup()
+
+
+async def start(
+    app: web.Application,
+    sock: socket.socket,
+    tls: ssl.SSLContext | None,
+    limits: Limits,
+    rpc_timeout: float,
+) -> Service:
+    """Serves app on the listening socket, each connection a Connection with the limits."""
+    loop = asyncio.get_running_loop()
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=rpc_timeout + SHUTDOWN_GRACE)
+    await runner.setup()
+    manager = runner.server
+    assert manager is not None
+
+    def new_connection() -> Connection:
+        return Connection(
+            manager,
+            loop=loop,
+            header_timeout=limits.header_timeout,
+            keepalive_timeout=limits.idle_timeout,
+            access_log_class=RequestLog,
+            # A body is read as sent, as Go's net/http reads it: no Content-Encoding.
+            auto_decompress=False,
         )
-        # Standard error closed: there is nowhere left to say it, and serving goes on.
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.buffer.write(encode_line(line))
-            sys.stderr.buffer.flush()
 
-    @property
-    def enabled(self) -> bool:
-        return True
+    listener = await loop.create_server(
+        new_connection,
+        sock=sock,
+        ssl=tls,
+        # The TLS handshake is part of what must arrive within the headers' bound.
+        ssl_handshake_timeout=limits.header_timeout if tls is not None else None,
+    )
+    return Service(runner, listener)

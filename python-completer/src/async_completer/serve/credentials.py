@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from async_completer import lines
-from async_completer.errors import UsageFailure
+from async_completer.lines.errors import UsageFailure
 from async_completer.text import GO_WHITE_SPACE, os_reason
 
 # A secret short enough to guess is no credential.

@@ -1,5 +1,5 @@
 """The failures a completer reports, as exceptions that carry their exit code. The line
-printed for each is lines.py's; cli.py prints it, `error: ` first, on standard error.
+printed for each is lines/'s; cli.py prints it, `error: ` first, on standard error.
 
 The codes are the contract of docs/completer-cli.md, shared with the Go completer:
 1 anything else, 2 usage or malformed input, 3 refused by the server, 4 server not reached,

@@ -2,8 +2,8 @@
 malformed line, checked as a single command would check its command line. A body of serve
 is one such job, of any of the four verbs (heartbeat and cancel take "details").
 
-Nothing here is sent: batch.py and serve send the jobs. This module does not import
-temporalio.
+Nothing here is sent: verbs/batch.py and serve's backend send the jobs. This module does not
+import temporalio.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from async_completer import lines
-from async_completer.errors import CompleterError, UsageFailure
 from async_completer.identity import valid_identity, valid_key
+from async_completer.lines.errors import CompleterError, UsageFailure
+from async_completer.model import Job, Outcome
 from async_completer.target import (
-    Target,
     check_target_options,
     target_from_ids,
     target_from_token,
@@ -64,34 +64,6 @@ class Defaults:
     idempotency_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One line that can be sent. result is complete's; reason and retryable are fail's;
-    details (None: none) heartbeat's and cancel's. identity is the ACTOR the job names
-    (None: the surface's default) and idempotency_key its key (None: none)."""
-
-    line: int
-    target: Target
-    result: str = ""
-    reason: str = ""
-    retryable: bool = False
-    details: str | None = None
-    identity: str | None = None
-    idempotency_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one line: the exit code a single command would have, and its line
-    without `error: ` (the success line when code is 0). already: a repeat of what closed
-    the Activity, answered as done."""
-
-    line: int
-    code: int
-    message: str
-    already: bool = False
-
-
 def check_identity(identity: str | None, key: str | None) -> None:
     """--identity and --idempotency-key, as the command line gives them."""
     if identity is not None and not valid_identity(identity):
@@ -100,26 +72,15 @@ def check_identity(identity: str | None, key: str | None) -> None:
         raise UsageFailure(lines.BAD_KEY)
 
 
-def success_line(verb: str, desc: str, retryable: bool = False) -> str:
-    """The line of an accepted request of verb."""
-    if verb == "fail":
-        return lines.failed(desc, retryable)
-    if verb == "heartbeat":
-        return lines.heartbeat_recorded(desc)
-    if verb == "cancel":
-        return lines.reported_cancelled(desc)
-    return lines.completed(desc)
-
-
 def _check_result_size(result: str) -> None:
     # Imported here: the check needs temporalio's converter, and parsing does not otherwise.
-    from async_completer.send import check_payload_size
+    from async_completer.send.limits import check_payload_size
 
     check_payload_size("result", result)
 
 
 def _check_details_size(details: str) -> None:
-    from async_completer.send import check_payload_size
+    from async_completer.send.limits import check_payload_size
 
     check_payload_size("details", details)
 
@@ -171,7 +132,8 @@ def parse_job_line(
     run_id: str | None = fields.get("run_id")
     reason: str = fields.get("reason", defaults.reason)
     check_target_options(tasktoken, workflow_id, activity_id, run_id)
-    if defaults.verb == "fail" and not reason:
+    # A verb that takes a reason (fail) needs one.
+    if "reason" in _KEYS[defaults.verb] and not reason:
         raise UsageFailure(lines.NEEDS_REASON)
     identity: str | None = fields.get("identity", defaults.identity)
     if "identity" in fields and not valid_identity(fields["identity"]):

@@ -1,29 +1,26 @@
-"""Batches: `complete --batch FILE` and `fail --batch FILE`, one Activity per line.
+"""A verb's --batch mode: `complete --batch FILE` and `fail --batch FILE`, one Activity per
+line (Go: internal/cli/batch.go).
 
-Every line is read and checked before anything is sent (jobs.py), so a malformed line is
-reported (and skipped) without a connection; then the jobs go out on one client with at most
---concurrency requests in flight, and one JSON line per job is written as each finishes
-(output.py). The lines and the summary are docs/completer-cli.md's, byte for byte the Go
-completer's.
-
-temporalio is imported only once there is something to send (send.py); send_all takes the
-sending as a function, which is also how the tests put a fake in its place.
+Every line is read and checked before anything is sent (batch/read.py), so a malformed line
+is reported (and skipped) without a connection; then the jobs go out on one client with at
+most --concurrency requests in flight (batch/run.py), and one JSON line per job is written
+as each finishes. The lines and the summary are docs/completer-cli.md's, byte for byte the
+Go completer's. temporalio is imported only once there is something to send (send/).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
-from async_completer import lines
+from async_completer.batch.output import BatchOutput
+from async_completer.batch.read import Defaults, parse_batch
+from async_completer.batch.run import send_all
 from async_completer.connection import Connection
 from async_completer.files import read_batch_file, read_result_file
 from async_completer.identity import cli_identity
-from async_completer.jobs import Defaults, Job, Outcome, parse_batch
-from async_completer.output import BatchOutput
-
-Send = Callable[[Job], Awaitable[Outcome]]
+from async_completer.model import Job, Outcome
 
 
 def run(
@@ -41,7 +38,7 @@ def run(
     if defaults.verb == "complete":
         # Imported here, not at the top: temporalio takes a while to import, and a batch
         # with nothing to send does not need it.
-        from async_completer.send import check_payload_size
+        from async_completer.send.limits import check_payload_size
 
         check_payload_size("result", defaults.result)
     jobs, malformed = parse_batch(data, defaults)
@@ -69,8 +66,9 @@ async def _connect_and_send_all(
     """Connects once and sends every job (all of one verb) on that client. Raises the
     single-command error when connecting fails: then no job was sent."""
     from async_completer.connection import client_config, connect
-    from async_completer.errors import CompleterError
-    from async_completer.send import failure_for, send_on
+    from async_completer.lines.errors import CompleterError
+    from async_completer.send.errors import failure_for
+    from async_completer.send.send import send_on
 
     config, server = client_config(connection)
     timeout = connection.rpc_timeout
@@ -88,23 +86,3 @@ async def _connect_and_send_all(
             return Outcome(job.line, err.exit_code, err.message)
 
     await send_all(jobs, send, concurrency, output)
-
-
-async def send_all(jobs: Sequence[Job], send: Send, concurrency: int, output: BatchOutput) -> None:
-    """Sends every job with at most `concurrency` in flight: that many workers take the
-    next job as they finish one. One job's failure, even a bug, never stops the others."""
-    output.loop = asyncio.get_running_loop()
-    pending = iter(jobs)
-
-    async def worker() -> None:
-        for job in pending:
-            try:
-                outcome = await send(job)
-            except Exception as err:
-                outcome = Outcome(job.line, 1, lines.unexpected_failure(err))
-            output.add(outcome)
-
-    try:
-        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
-    finally:
-        output.loop = None

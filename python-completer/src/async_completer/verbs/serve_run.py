@@ -1,5 +1,5 @@
-"""Running serve: one lazily connected Temporal client, the listener, the `Serving on` line,
-and the graceful stop.
+"""Running serve (its wiring): one lazily connected Temporal client, the backend over it, the
+listener, the `Serving on` line, and the graceful stop (Go: internal/cli/serve.go).
 
 The client connects on the first request a route makes, and again after a failure: serve
 listens whether or not Temporal answers (a route answers 503 meanwhile), and the same client
@@ -13,36 +13,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import socket
 import ssl
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
-
 from async_completer import lines
 from async_completer.connection import Connection as TemporalConnection
 from async_completer.connection import Server, client_config, connect
+from async_completer.lines.stdout import write_line
 from async_completer.links import LinkKeys
-from async_completer.output import write_line
-from async_completer.send import failure_for
-from async_completer.serve.app import Settings, make_app
-from async_completer.serve.auth import Credentials
+from async_completer.send.errors import failure_for
+from async_completer.serve.credentials import Credentials
 from async_completer.serve.listen import Listen, bind
-from async_completer.serve.protocol import Connection, RequestLog
-
-# The limits of docs/completer-http.md that belong to a connection.
-HEADER_TIMEOUT = 10.0  # the request headers, from the connection or the next request's start
-IDLE_TIMEOUT = 60.0  # an idle kept-alive connection
-SHUTDOWN_GRACE = 5.0  # how much longer than --rpc-timeout a stop waits for requests in flight
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The bounds of a connection (the tests shorten them)."""
-
-    header_timeout: float = HEADER_TIMEOUT
-    idle_timeout: float = IDLE_TIMEOUT
+from async_completer.serve.server import Limits, start
+from async_completer.verbs.serve_backend import Settings, make_app
 
 
 def run(
@@ -103,52 +87,3 @@ async def _serve(
         await stopping.wait()
     finally:
         await service.stop()
-
-
-@dataclass
-class Service:
-    """A serve that listens, until stop()."""
-
-    runner: web.AppRunner
-    listener: asyncio.Server
-
-    async def stop(self) -> None:
-        """Stops accepting and reading new requests, lets those in flight finish (at most
-        the runner's shutdown timeout), then closes every connection."""
-        self.listener.close()
-        await self.runner.cleanup()
-
-
-async def start(
-    app: web.Application,
-    sock: socket.socket,
-    tls: ssl.SSLContext | None,
-    limits: Limits,
-    rpc_timeout: float,
-) -> Service:
-    """Serves app on the listening socket, each connection a Connection with the limits."""
-    loop = asyncio.get_running_loop()
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=rpc_timeout + SHUTDOWN_GRACE)
-    await runner.setup()
-    manager = runner.server
-    assert manager is not None
-
-    def new_connection() -> Connection:
-        return Connection(
-            manager,
-            loop=loop,
-            header_timeout=limits.header_timeout,
-            keepalive_timeout=limits.idle_timeout,
-            access_log_class=RequestLog,
-            # A body is read as sent, as Go's net/http reads it: no Content-Encoding.
-            auto_decompress=False,
-        )
-
-    listener = await loop.create_server(
-        new_connection,
-        sock=sock,
-        ssl=tls,
-        # The TLS handshake is part of what must arrive within the headers' bound.
-        ssl_handshake_timeout=limits.header_timeout if tls is not None else None,
-    )
-    return Service(runner, listener)
