@@ -122,6 +122,7 @@ lint: .venv/.installed ## Lint: ruff check and format, mypy, gofmt, go vet, the 
 	$(VENV_BIN)/mypy python-worker/src python-completer/src tests bench scripts/check_structure.py
 	@out=$$(cd go-completer && gofmt -l .); [[ -z "$$out" ]] || { echo "gofmt would change: $$out" >&2; exit 1; }
 	cd go-completer && go vet ./...
+	$(VENV_BIN)/python scripts/check_structure.py
 
 .PHONY: fmt
 fmt: .venv/.installed ## Format the Python and Go code
