@@ -126,12 +126,13 @@ bench-smoke: install ## A small benchmark run (N=50, 3 runs) that checks the ben
 	$(VENV_BIN)/python bench/run.py --sizes 50 --runs 3 --pending 0,50 --list-pending 50 --serve-sizes 20 --results $(CURDIR)/.bench-smoke
 
 .PHONY: lint
-lint: .venv/.installed ## Lint: ruff check and format, mypy, gofmt, go vet
+lint: .venv/.installed ## Lint: ruff check and format, mypy, gofmt, go vet, the structure check (layers, cycles, file sizes)
 	$(VENV_BIN)/ruff check .
 	$(VENV_BIN)/ruff format --check .
-	$(VENV_BIN)/mypy python-worker/src python-completer/src tests bench
+	$(VENV_BIN)/mypy python-worker/src python-completer/src tests bench scripts/check_structure.py
 	@out=$$(cd go-completer && gofmt -l .); [[ -z "$$out" ]] || { echo "gofmt would change: $$out" >&2; exit 1; }
 	cd go-completer && go vet ./...
+	$(VENV_BIN)/python scripts/check_structure.py
 
 .PHONY: fmt
 fmt: .venv/.installed ## Format the Python and Go code

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bench.measure import RESULT, Bench, MeasureError, complete_leftovers, percentile, run_process
-from bench.measure import failure as process_failure
+from bench.base import RESULT, Bench, MeasureError, complete_leftovers, run_process
+from bench.base import failure as process_failure
+from bench.figures import ms, percentile, table
 from bench.prepare import prepare
 from bench.procs import Pending
-from bench.serving import LANGUAGES, Serve, post, session
+from bench.serve_process import LANGUAGES, Serve, post, session
 
 
 @dataclass
@@ -105,8 +106,6 @@ async def measure_already(bench: Bench, runs: int, results: list[AlreadyTimings]
 
 
 def markdown(results: list[AlreadyTimings]) -> list[str]:
-    from bench.report import ms, table
-
     rows = [
         [
             t.channel,

@@ -9,15 +9,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from bench.measure import percentile
-from bench.report import (
-    GO_P50_MS,
-    PYTHON_P50_MS,
-    STARTUP_P50_MS,
-    Run,
-    bulk_in_order,
-    bulk_samples,
-)
+from bench.bulk_report import bulk_in_order, bulk_samples
+from bench.figures import percentile
+from bench.report import GO_P50_MS, PYTHON_P50_MS, STARTUP_P50_MS, Run
 
 LIMITS_MS = {
     "go-completer": GO_P50_MS,
@@ -59,12 +53,12 @@ def _bulk(ax: Axes, run: Run, rate: bool) -> None:
     the rounds."""
     groups = sorted({(r.size, r.concurrency) for r in run.bulk})
     several = len({r.concurrency for r in run.bulk}) > 1
-    programs = list(dict.fromkeys(r.program for r in bulk_in_order(run)))
+    programs = list(dict.fromkeys(r.program for r in bulk_in_order(run.bulk)))
     width = 0.8 / len(programs)
     for i, program in enumerate(programs):
         values = []
         for size, concurrency in groups:
-            samples = bulk_samples(run, size, concurrency, program)
+            samples = bulk_samples(run.bulk, size, concurrency, program)
             found = [r.per_second if rate else r.last_close_seconds for r in samples]
             values.append(percentile([v for v in found if v is not None], 0.5) or 0.0)
         bars = ax.bar([x + i * width for x in range(len(groups))], values, width, label=program)

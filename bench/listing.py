@@ -16,7 +16,8 @@ from temporalio.api.workflowservice.v1 import (
     ListWorkflowExecutionsRequest,
 )
 
-from bench.measure import Bench, MeasureError, complete_leftovers, failure, percentile, run_process
+from bench.base import Bench, MeasureError, complete_leftovers, failure, run_process
+from bench.figures import num, percentile, table
 from bench.prepare import prepare
 
 SDK_LIST = "in-process SDK list"
@@ -169,8 +170,6 @@ def targets(phase: ListPhase) -> list[tuple[str, str, bool | None]]:
 
 
 def markdown(phase: ListPhase) -> list[str]:
-    from bench.report import num, table
-
     ceiling = median_rate(phase, SDK_LIST)
     summary = []
     for program in PROGRAMS:

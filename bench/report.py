@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bench.measure import SDK, BulkRun, OneCompletion, PendingLevel, percentile
+from bench import already, listing, serving
+from bench.already import AlreadyTimings
+from bench.base import SDK
+from bench.bulk import BulkRun
+from bench.bulk_report import bulk_markdown, median_rate
+from bench.figures import ms, percentile, table
+from bench.listing import ListPhase
+from bench.one import OneCompletion
+from bench.pending_scale import PendingLevel
 from bench.prepare import START_CONCURRENCY, Preparation
-
-if TYPE_CHECKING:
-    from bench.already import AlreadyTimings
-    from bench.listing import ListPhase
-    from bench.serving import ServePhase
+from bench.serving import ServePhase
 
 # The issue's targets. Missing one never fails the run: the report says so.
 GO_P50_MS = 100.0
@@ -52,16 +55,6 @@ class Target:
     met: bool | None  # None: not measured in this run
 
 
-def ms(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
-
-
-def num(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:,.{digits}f}"
-
-
 def growth(level: PendingLevel) -> float:
     return (level.rss_kib[-1] - level.rss_kib[0]) / level.rss_kib[0] if level.rss_kib else 0.0
 
@@ -89,7 +82,7 @@ def targets(run: Run) -> list[Target]:
     for size, concurrency in sorted({(r.size, r.concurrency) for r in run.bulk}):
         # The median over the rounds: one figure per program, however many were taken.
         rates = {
-            program: median_rate(run, size, concurrency, program)
+            program: median_rate(run.bulk, size, concurrency, program)
             for program in {r.program for r in run.bulk}
         }
         at = f"bulk N={size}" + (f", concurrency {concurrency}" if len(concurrencies) > 1 else "")
@@ -107,8 +100,6 @@ def targets(run: Run) -> list[Target]:
                     None if ratio is None else ratio >= share,
                 )
             )
-    from bench import listing, serving
-
     for phase, module in ((run.listing, listing), (run.serve, serving)):
         if phase is not None:
             found += [Target(*t) for t in module.targets(phase)]
@@ -137,71 +128,6 @@ def targets(run: Run) -> list[Target]:
     return found
 
 
-def bulk_in_order(run: Run) -> list[BulkRun]:
-    """By size and concurrency, the ceiling first, then the completers (they ran in turning
-    order), each program's rounds together."""
-    return sorted(
-        run.bulk, key=lambda r: (r.size, r.concurrency, r.program != SDK, r.program, r.round)
-    )
-
-
-def bulk_samples(run: Run, size: int, concurrency: int, program: str) -> list[BulkRun]:
-    return [
-        r
-        for r in run.bulk
-        if (r.size, r.concurrency, r.program) == (size, concurrency, program)
-        and r.per_second is not None
-    ]
-
-
-def median_rate(run: Run, size: int, concurrency: int, program: str) -> float | None:
-    return percentile(
-        [r.per_second for r in bulk_samples(run, size, concurrency, program) if r.per_second],
-        0.5,
-    )
-
-
-def cpu(r: BulkRun) -> str:
-    """CPU seconds of the program / the dev server / the Worker during the wall time."""
-    values = (r.program_cpu_seconds, r.server_cpu_seconds, r.worker_cpu_seconds)
-    return "n/a" if None in values else " / ".join(f"{v:.2f}" for v in values if v is not None)
-
-
-def bulk_summary(run: Run) -> list[list[str]]:
-    """One row per size, concurrency and program: the median over the rounds, and the spread."""
-    rows = []
-    keys = dict.fromkeys((r.size, r.concurrency, r.program) for r in bulk_in_order(run))
-    for size, concurrency, program in keys:
-        samples = bulk_samples(run, size, concurrency, program)
-        rates = [r.per_second for r in samples if r.per_second]
-        middle = percentile(rates, 0.5)
-        ceiling = median_rate(run, size, concurrency, SDK)
-        loads = [r.load_average for r in samples if r.load_average is not None]
-
-        def median_of(values: list[float | None]) -> str:
-            found = [v for v in values if v is not None]
-            return "n/a" if not found else f"{percentile(found, 0.5):.2f}"
-
-        rows.append(
-            [
-                f"{size:,}",
-                str(concurrency),
-                program,
-                str(len(rates)),
-                num(middle, 0),
-                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
-                f"{middle / ceiling:.0%}" if middle and ceiling else "n/a",
-                " / ".join(
-                    median_of([getattr(r, f"{who}_cpu_seconds") for r in samples])
-                    for who in ("program", "server", "worker")
-                ),
-                f"{min(loads):.1f} - {max(loads):.1f}" if loads else "n/a",
-            ]
-        )
-    return rows
-
-
 def busy(run: Run) -> list[str]:
     """A warning when other work competed for the cores: then the figures say more about
     the machine than about the programs, and targets cannot be judged."""
@@ -226,15 +152,6 @@ def preparations(run: Run) -> list[Preparation]:
     found += [r.preparation for r in run.bulk]
     found += [level.preparation for level in run.pending if level.preparation]
     return found
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
-    """A Markdown table; align has one letter per column: l (text) or r (figures)."""
-    return [
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |",
-        *("| " + " | ".join(row) + " |" for row in rows),
-    ]
 
 
 def markdown(run: Run, chart: str | None) -> str:
@@ -308,72 +225,7 @@ def markdown(run: Run, chart: str | None) -> str:
             ),
         ]
     if run.bulk:
-        rows = []
-        for r in bulk_in_order(run):
-            ceiling = median_rate(run, r.size, r.concurrency, SDK)
-            share = r.per_second / ceiling if r.per_second and ceiling else None
-            rows.append(
-                [
-                    f"{r.size:,}",
-                    str(r.concurrency),
-                    r.program,
-                    str(r.round),
-                    num(r.wall_seconds, 2),
-                    num(r.per_second, 0),
-                    "n/a" if share is None else f"{share:.0%}",
-                    num(r.last_close_seconds, 2),
-                    num(r.closed_per_second, 0),
-                    cpu(r),
-                    num(r.load_average, 1),
-                    f"{r.preparation.ready_seconds:.1f} ({r.preparation.per_second:,.0f}/s)",
-                    r.error or "",
-                ]
-            )
-        lines += [
-            "",
-            "## Bulk",
-            "",
-            f"N pending Activities completed by token, at most C (concurrency: {s['concurrency']}) "
-            "in flight. Completions/s = N / the program's wall time (process start to exit, "
-            "connecting included; the SDK loop's client is already connected). Of ceiling: "
-            "against the SDK loop's median at the same N and C. Last close: from the same "
-            "start until the last Workflow closed (its close time on the server). CPU s: "
-            "seconds of CPU during the wall time, of the program (for the SDK loop, the bench's "
-            "own process) / the dev server / the Worker; the 2 cores give 2 x wall. Load: the "
-            "1-minute load average just before the clock started. Preparation: starting the N "
-            "Workflows concurrently until every token line was in the log.",
-            "",
-        ]
-        several = len({(r.size, r.concurrency, r.program) for r in run.bulk}) < len(run.bulk)
-        if several or len({r.concurrency for r in run.bulk}) > 1:
-            lines += [
-                "By concurrency: the median over the rounds, the range of the samples "
-                "(min - max), the spread ((max - min) / median), the median against the SDK "
-                "loop's median, the median CPU seconds (program / server / Worker) and the "
-                "range of the load averages.",
-                "",
-                *table(
-                    [
-                        *("N", "C", "program", "samples", "median /s", "range /s", "spread"),
-                        *("of ceiling", "CPU s", "load"),
-                    ],
-                    bulk_summary(run),
-                    "rrlrrrrrrr",
-                ),
-                "",
-                "Every sample:",
-                "",
-            ]
-        lines += [
-            *table(
-                [
-                    *("N", "C", "program", "round", "wall s", "completions/s", "of ceiling"),
-                    *("last close s", "closes/s", "CPU s", "load", "preparation s", "error"),
-                ],
-                rows,
-                "rrlrrrrrrrrrl",
-            ),
-        ]
+        lines += bulk_markdown(run.bulk, s["concurrency"])
     if run.pending:
         rows = []
         for level in run.pending:
@@ -408,8 +260,6 @@ def markdown(run: Run, chart: str | None) -> str:
                 "rrrrrr",
             ),
         ]
-    from bench import already, listing, serving
-
     if run.listing is not None:
         lines += listing.markdown(run.listing)
     if run.serve is not None:

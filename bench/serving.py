@@ -4,106 +4,23 @@ concurrent HTTP clients, beside the same language's `complete --batch` at the sa
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any
 
 import aiohttp
 
-from bench.measure import RESULT, Bench, MeasureError, batch, complete_leftovers, percentile, settle
+from bench.base import RESULT, Bench, MeasureError, complete_leftovers, settle
+from bench.bulk import batch
+from bench.figures import ms, num, percentile, table
 from bench.prepare import prepare, wait_closed
 from bench.procs import Pending
-from tests.harness import clean_env
+from bench.serve_process import LANGUAGES, Serve, post, session
 
 CLIENTS = 32  # concurrent HTTP clients, as the issue says
 SERVE_OF_BATCH = 0.90
 PYTHON_OF_GO = 0.80
-LANGUAGES = ("go-completer", "python-completer")
-
-
-class Serve:
-    """One `COMPLETER serve --listen 127.0.0.1:0` process, from its "Serving on URL" line
-    until SIGTERM. Its per-request lines on standard error go to a log file."""
-
-    def __init__(self, bench: Bench, program: str) -> None:
-        self.bench = bench
-        self.program = program
-        self.url = ""
-        self._process: asyncio.subprocess.Process | None = None
-
-    async def __aenter__(self) -> Serve:
-        argv = [str(self.bench.completers[self.program]), "serve", "--listen", "127.0.0.1:0"]
-        argv += ["--address", self.bench.address]
-        log = self.bench.logs / f"serve-{self.program}-{self.bench.measurements:03d}.log"
-        with log.open("ab") as err:
-            try:
-                self._process = await asyncio.create_subprocess_exec(
-                    *argv,
-                    stdin=asyncio.subprocess.DEVNULL,
-                    stdout=asyncio.subprocess.PIPE,
-                    stderr=err,
-                    env=clean_env(self.bench.address),
-                )
-            except OSError as error:
-                raise MeasureError(f"cannot run {argv[0]}: {error.strerror}") from error
-        assert self._process.stdout is not None
-        try:
-            line = await asyncio.wait_for(self._process.stdout.readline(), 30)
-        except TimeoutError:
-            line = b""
-        text = line.decode(errors="replace").strip()
-        if not text.startswith("Serving on "):
-            await self.stop()
-            raise MeasureError(f"{self.program} serve did not start: {text or 'no line'}")
-        self.url = text.removeprefix("Serving on ")
-        return self
-
-    async def stop(self) -> None:
-        if self._process is not None and self._process.returncode is None:
-            self._process.terminate()
-            try:
-                await asyncio.wait_for(self._process.wait(), 20)
-            except TimeoutError:
-                self._process.kill()
-                await self._process.wait()
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def pid(self) -> int:
-        assert self._process is not None
-        return self._process.pid
-
-
-async def post(
-    session: aiohttp.ClientSession, url: str, job: dict[str, str]
-) -> tuple[int, dict[str, Any], float]:
-    """One POST /v1/complete: (status, the JSON answer, milliseconds)."""
-    began = time.perf_counter()
-    async with session.post(f"{url}/v1/complete", json=job) as response:
-        body = await response.read()
-        status = response.status
-    elapsed = (time.perf_counter() - began) * 1000
-    try:
-        answer = json.loads(body)
-    except ValueError:
-        answer = {}
-    return status, answer if isinstance(answer, dict) else {}, elapsed
-
-
-def session(clients: int) -> aiohttp.ClientSession:
-    # Keep-alive connections, at most one per client.
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients))
 
 
 @dataclass
@@ -248,8 +165,6 @@ def targets(phase: ServePhase) -> list[tuple[str, str, bool | None]]:
 
 
 def markdown(phase: ServePhase) -> list[str]:
-    from bench.report import ms, num, table
-
     rows = [
         [
             f"{r.size:,}",

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,11 @@ from async_completer.serve.listen import Listen, bind
 from async_completer.serve.server import Limits, start
 from async_completer.verbs.serve_backend import Settings, make_app
 
+# serve's event loop is uvloop's: about a tenth less CPU per request than asyncio's own
+# (bench/README.md). PYTHON_COMPLETER_EVENT_LOOP=asyncio runs serve on the standard library's
+# loop, to compare them or to rule uvloop out.
+EVENT_LOOP = "PYTHON_COMPLETER_EVENT_LOOP"
+
 
 def run(
     connection: TemporalConnection,
@@ -41,7 +48,17 @@ def run(
     (Temporal's configuration, the address taken); returns after a stop."""
     config, server = client_config(connection)
     settings = _Start(listen, credentials, tls, limits or Limits(), link_keys)
-    asyncio.run(_serve(config, server, connection, settings))
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        runner.run(_serve(config, server, connection, settings))
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """uvloop's event loop, or asyncio's own when PYTHON_COMPLETER_EVENT_LOOP=asyncio."""
+    if os.environ.get(EVENT_LOOP) == "asyncio":
+        return asyncio.new_event_loop
+    import uvloop  # only serve needs it: the other verbs do not pay for its import
+
+    return uvloop.new_event_loop
 
 
 @dataclass(frozen=True)
