@@ -122,12 +122,21 @@ test: install lint checkgenerate bench-smoke ## Run every test: lint, generated-
 	cd go-completer && go test ./...
 	@# Two pytest workers, each with its own dev server and Worker (session fixtures); a test
 	@# file stays on one worker, so its module-scoped servers start once.
-	$(VENV_BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
+	$(VENV_BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser --ignore=tests/cluster
 
 .PHONY: test-browser
 test-browser: install ## Run the browser tests: headless Chromium (Debian's chromium package) on the approval page
 	@command -v chromium >/dev/null || { echo "error: chromium is not installed: apt-get install chromium (Debian's package; Playwright drives it)" >&2; exit 2; }
 	$(VENV_BIN)/pytest tests/browser
+
+# The suites that matter most, on the cluster instead of the dev server (ASYNC_TEST_SERVER,
+# tests/conftest.py): the demo, the parity matrix, list on SQL visibility, repeats and
+# refusals reading histories in pages of 3 events, signed links; then tests/cluster: serve
+# at both nodes under load, a node killed, PostgreSQL stopped, list while a node dies.
+CLUSTER_SUITES := tests/e2e/test_cross_language.py tests/parity tests/cluster
+.PHONY: test-cluster
+test-cluster: install cluster-tools ## Run the main suites and the fault tests on the cluster (PostgreSQL, two server nodes)
+	ASYNC_TEST_SERVER=cluster ASYNC_COMPLETER_HISTORY_PAGE_SIZE=3 $(VENV_BIN)/pytest $(CLUSTER_SUITES)
 
 .PHONY: bench
 bench: install ## Measure the completers: one completion, bulk --batch, pending scale (BENCH_ARGS=... for options)
