@@ -104,10 +104,18 @@ class Cluster:
     def start_database(self) -> None:
         _step("db-start", str(self.folder), log=self.logs / "database.log")
 
+    def database_running(self) -> bool:
+        # The postmaster writes this file once it runs and removes it when it stops.
+        return (self.folder / "postgres" / "postmaster.pid").exists()
+
+    def start_database_if_stopped(self) -> None:
+        if not self.database_running():
+            self.start_database()
+
     def stop(self) -> None:
         for process in self.nodes.values():
             stop_process(process, timeout=30)
-        if (self.folder / "postgres" / "postmaster.pid").exists():
+        if self.database_running():
             subprocess.run(
                 [str(SCRIPT), "db-stop", str(self.folder)], capture_output=True, check=False
             )
