@@ -192,6 +192,8 @@ run() {
   step "PostgreSQL and the schemas ($dir)"
   prepare "$dir"
   say "PostgreSQL on 127.0.0.1:$CLUSTER_DB_PORT: databases temporal and temporal_visibility, $HISTORY_SHARDS history shards"
+  # One after the other: the first start writes the cluster's metadata into the database,
+  # and two nodes writing it at once make one of them fail.
   for n in "${NODES[@]}"; do
     step "Temporal server node $n (frontend, history, matching, worker)"
     "$0" node "$dir" "$n" >"$dir/node$n.log" 2>&1 &

@@ -124,6 +124,19 @@ def test_a_node_killed_mid_load_loses_nothing_and_doubles_nothing(
     report(f"all {COMPLETIONS} Workflows closed with their results, each Activity completed once")
 
 
+# A refusal whose history could not be read (docs/completer-cli.md: the refusal stands,
+# exit 3) happens here when the server lost the answer to a completion it made, the SDK's
+# retry got "not pending", and the history read met the database still down. It does not
+# say the Activity is closed by someone else, so the test sends it again, like exit 4.
+UNREAD = "refused, its history unread"
+
+
+def outcome_kind(outcome: dict[str, Any]) -> str:
+    if outcome["outcome"] == "refused" and "(its history could not be read: " in outcome["message"]:
+        return UNREAD
+    return str(outcome["outcome"])
+
+
 def batch_lines(jobs: list[LoadJob]) -> str:
     return "".join(job.body.decode() + "\n" for job in jobs)
 
@@ -147,7 +160,7 @@ def run_batch(address: str, jobs: list[LoadJob], on_line: Callable[[int], None])
         outcomes.append(json.loads(line))
         on_line(len(outcomes))
     feeding.join()
-    assert process.wait(60) in (0, 4), process.stderr
+    assert process.wait(60) in (0, 3, 4), process.stderr
     return outcomes
 
 
@@ -178,20 +191,18 @@ def test_postgresql_stopped_mid_batch_the_unreachable_lines_sent_again_are_done(
     while remaining and len(rounds) < 10:
         outcomes = run_batch(cluster.frontend(1), remaining, stop_database_once)
         assert len(outcomes) == len(remaining)
-        kinds = Counter(o["outcome"] for o in outcomes)
+        kinds = Counter(outcome_kind(o) for o in outcomes)
         rounds.append(f"{len(remaining)} sent: {dict(kinds)}")
-        assert set(kinds) <= {"ok", "unreachable"}, [o for o in outcomes if o["outcome"] != "ok"][
-            :5
-        ]
+        assert set(kinds) <= {"ok", "unreachable", UNREAD}, [o for o in outcomes if o["code"]][:5]
         # A line's number is its job's place in this round's input.
-        remaining = [remaining[o["line"] - 1] for o in outcomes if o["outcome"] == "unreachable"]
+        remaining = [remaining[o["line"] - 1] for o in outcomes if o["outcome"] != "ok"]
         wait_until(lambda: cluster.database_running(), 60, "PostgreSQL to be back")
     report(
         f"--batch --rpc-timeout {BATCH_RPC_TIMEOUT}: PostgreSQL stopped for {AWAY:.0f} s "
         f"after {KILL_AFTER} of {COMPLETIONS} outcome lines"
     )
     report("; then ".join(rounds))
-    assert not remaining, f"{len(remaining)} still unreachable after {len(rounds)} rounds"
+    assert not remaining, f"{len(remaining)} still not done after {len(rounds)} rounds"
     assert_each_completed_once(loop, jobs)
     report(f"all {COMPLETIONS} Workflows closed with their results, each Activity completed once")
 
