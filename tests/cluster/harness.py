@@ -23,7 +23,8 @@ def _step(*args: str, log: Path) -> None:
     with log.open("ab") as out:
         done = subprocess.run([str(SCRIPT), *args], stdout=out, stderr=subprocess.STDOUT)
     if done.returncode != 0:
-        raise RuntimeError(f"scripts/cluster.sh {args[0]} failed; see {log}")
+        said = log.read_text(errors="replace").splitlines()[-3:]
+        raise RuntimeError(f"scripts/cluster.sh {args[0]} failed ({log}): " + " / ".join(said))
 
 
 def _ports(folder: Path) -> dict[str, str]:
@@ -84,7 +85,9 @@ class Cluster:
     def wait_healthy(self, n: int, timeout: float = 120) -> None:
         def healthy() -> bool:
             if self.nodes[n].poll() is not None:
-                raise RuntimeError(f"node {n} exited; see {self.logs / f'node{n}.log'}")
+                log = self.logs / f"node{n}.log"
+                said = log.read_text(errors="replace").splitlines()[-1:]
+                raise RuntimeError(f"node {n} exited ({log}): " + " / ".join(said)[:2000])
             check = [str(TEMPORAL), "operator", "cluster", "health", "--address", self.frontend(n)]
             return subprocess.run(check, capture_output=True).returncode == 0
 
@@ -119,7 +122,8 @@ class Cluster:
             subprocess.run(
                 [str(SCRIPT), "db-stop", str(self.folder)], capture_output=True, check=False
             )
-        # PostgreSQL's log says what the database saw; the data itself goes.
-        if (self.folder / "postgres.log").exists():
-            shutil.copy(self.folder / "postgres.log", self.logs / "postgres.log")
+        # The logs say what the database and the setup saw; the data itself goes.
+        for log in ("postgres.log", "initdb.log", "schema.log"):
+            if (self.folder / log).exists():
+                shutil.copy(self.folder / log, self.logs / log)
         shutil.rmtree(self.folder, ignore_errors=True)
