@@ -206,7 +206,7 @@ namespace() {
 
 # make cluster: everything, in the foreground, until Ctrl-C.
 run() {
-  local dir="$ROOT/.cluster" n address
+  local dir="$ROOT/.cluster" n address shown pid
   if [[ $(id -u) == 0 ]] && ! runuser -u "$DB_OS_USER" -- test -x "$ROOT"; then
     # PostgreSQL runs as $DB_OS_USER, who cannot enter this checkout.
     dir=$(mktemp -d "${TMPDIR:-/tmp}/async-cluster.XXXXXX")
@@ -214,7 +214,8 @@ run() {
   trap 'stop_remembered; db_stop "$dir" 2>/dev/null || :' EXIT
   trap 'printf "\nStopping the cluster\n" >&2; exit 130' INT TERM
   rm -rf "$dir"
-  step "PostgreSQL and the schemas ($dir)"
+  shown=${dir#"$ROOT"/}
+  step "PostgreSQL and the schemas ($shown)"
   prepare "$dir"
   say "PostgreSQL on 127.0.0.1:$CLUSTER_DB_PORT: databases temporal and temporal_visibility, $HISTORY_SHARDS history shards"
   # One after the other: the first start writes the cluster's metadata into the database,
@@ -225,7 +226,7 @@ run() {
     remember_pid $!
     address=$(frontends | sed -n "${n}p")
     wait_for_node "$address" $! 600 "$dir/node$n.log"
-    say "frontend $address healthy, log $dir/node$n.log"
+    say "frontend $address healthy, log $shown/node$n.log"
   done
   step "Namespace default, known to both frontends"
   namespace "$dir"
@@ -235,7 +236,7 @@ run() {
   say "Ctrl-C stops both nodes and PostgreSQL."
   while :; do
     for pid in "${PIDS[@]}"; do
-      kill -0 "$pid" 2>/dev/null || die "a server node exited; see $dir/node*.log"
+      kill -0 "$pid" 2>/dev/null || die "a server node exited; see $shown/node*.log"
     done
     sleep 1
   done
