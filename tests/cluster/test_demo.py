@@ -13,6 +13,7 @@ import pytest
 
 from tests.cluster.harness import Cluster
 from tests.conftest import Demo
+from tests.faults import helpers as h
 from tests.harness import ROOT, run_completer
 
 # Its own namespace: run-all's Worker polls task queue `async`, which the session's
@@ -90,3 +91,12 @@ def test_a_history_comes_in_several_pages_of_the_size_asked(demo: Demo) -> None:
     read = demo.loop.run(pages(2))
     assert len([page for page in read if page]) >= 3
     assert [e.event_id for page in read for e in page] == [e.event_id for e in whole]
+
+
+def test_sql_visibility_refuses_order_by_and_list_says_so_in_one_line(
+    cluster: Cluster, completer: str
+) -> None:
+    query = 'ExecutionStatus = "Running" ORDER BY StartTime DESC'
+    run = run_completer(completer, ["list", "--query", query], cluster.address)
+    h.assert_clean_failure(run, 3)
+    assert run.stderr.startswith("error: the server refused the query: "), run
