@@ -2,6 +2,10 @@
 and measures, side by side, the Go completer, the Python completer, the `temporal` CLI and an
 in-process SDK loop. Writes bench/results/<UTC time>.{md,json,png} and latest.md.
 
+`--server dev,cluster` measures the same phases again against the production-shaped cluster
+(make cluster: PostgreSQL, two server nodes; the Worker and programs at node 1) in the same
+run, one after the other, and writes each server's report (<UTC time>-dev, -cluster).
+
 Exit code 0 when everything was measured, whether or not the targets were met; 1 when a
 measurement could not be taken (a program missing or failing), after writing the report.
 """
@@ -30,11 +34,19 @@ from bench.measure import SDK, Bench, measure_bulk, measure_one_completion, meas
 from bench.procs import BenchWorker, TokenLog, machine_facts
 from bench.report import Run
 from bench.serving import CLIENTS, ServePhase, measure_serve
+from tests.cluster.harness import Cluster
 from tests.harness import ROOT, DevServer
 
 T = TypeVar("T")
 RESULTS = ROOT / "bench" / "results"
 PHASES = ("one", "bulk", "list", "serve", "already", "pending")
+SERVERS = ("dev", "cluster")
+# What each report says of its server; for the cluster the server CPU column is node 1's.
+SERVER_TEXT = {
+    "dev": "Dev server in memory",
+    "cluster": "The cluster (PostgreSQL, two server nodes; Worker and programs at node 1; "
+    "server CPU is node 1's alone)",
+}
 COMPLETERS = {
     "go-completer": ROOT / "bin" / "go-completer",
     "python-completer": ROOT / ".venv" / "bin" / "python-completer",
@@ -60,6 +72,13 @@ def extra_completer(text: str) -> tuple[str, Path]:
             f"{text!r} is not LABEL=PATH (a label of a-z, 0-9 and -, then the executable)"
         )
     return label, Path(path)
+
+
+def servers(text: str) -> list[str]:
+    chosen = [name for name in text.split(",") if name]
+    if not chosen or any(name not in SERVERS for name in chosen):
+        raise argparse.ArgumentTypeError(f"servers are a comma-separated subset of {SERVERS}")
+    return chosen
 
 
 def phases(text: str) -> list[str]:
@@ -156,6 +175,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="N,N",
         help="serve: Activities per run, serve and --batch of each language in the order "
         "A B B A (default: the --sizes)",
+    )
+    parser.add_argument(
+        "--server",
+        type=servers,
+        default=["dev"],
+        help="dev, cluster or dev,cluster: each measured in turn (cluster: make cluster-tools)",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where reports go")
     parser.add_argument(
@@ -259,6 +284,32 @@ async def measure(
     return run
 
 
+def measure_against(
+    name: str,
+    args: argparse.Namespace,
+    stamp: str,
+    settings: dict[str, Any],
+    machine: dict[str, str],
+    logs: Path,
+) -> Run:
+    """One server's measurements: the server and a Worker of their own, stopped after."""
+    server: DevServer | Cluster
+    if name == "cluster":
+        server = Cluster.start(logs / "cluster")
+        server_pid = server.nodes[1].pid
+    else:
+        server = DevServer.start(logs / "dev-server.log")
+        server_pid = server.process.pid
+    worker: BenchWorker | None = None
+    try:
+        worker = BenchWorker(server.address, logs / "worker.log").start()
+        return asyncio.run(measure(args, stamp, settings, machine, worker, server_pid, logs))
+    finally:
+        if worker is not None:
+            worker.stop()
+        server.stop()
+
+
 def write_reports(run: Run, base: Path) -> str:
     """Writes base.png, .md and .json; returns the Markdown. A chart that cannot be drawn
     is reported, and never costs the figures of a long run."""
@@ -309,31 +360,32 @@ def main(argv: list[str] | None = None) -> None:
         "extra_completers": {label: str(path) for label, path in args.extra},
     }
     print(f"bench {stamp}: logs in {logs}", flush=True)
-    server = DevServer.start(logs / "dev-server.log")
-    worker: BenchWorker | None = None
-    try:
-        worker = BenchWorker(server.address, logs / "worker.log").start()
-        run = asyncio.run(measure(args, stamp, settings, machine, worker, server.process.pid, logs))
-    finally:
-        if worker is not None:
-            worker.stop()
-        server.stop()
-    run.seconds = time.perf_counter() - began
-    run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-    text = write_reports(run, results / stamp)
+    texts, errors = [], 0
+    for number, name in enumerate(args.server):
+        if number:
+            began, machine = time.perf_counter(), machine_facts()
+        label = stamp if len(args.server) == 1 else f"{stamp}-{name}"
+        server_logs = logs / name
+        server_logs.mkdir(mode=0o700)
+        print(f"server: {name}", flush=True)
+        run = measure_against(
+            name, args, stamp, dict(settings, server=SERVER_TEXT[name]), machine, server_logs
+        )
+        run.seconds = time.perf_counter() - began
+        run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        texts.append(write_reports(run, results / label))
+        errors += len(run.errors)
+        print(f"\nWritten: {results / label}.*", flush=True)
+    text = "\n".join(texts)
     (results / "latest.md").write_text(text)
     print()
     print(text, end="")
-    print(f"\nWritten: {results / stamp}.* and {results / 'latest.md'}", flush=True)
-    if run.errors:
-        print(
-            f"error: {len(run.errors)} measurement(s) not taken; logs kept in {logs}",
-            file=sys.stderr,
-        )
+    print(f"\nWritten: {results / 'latest.md'}", flush=True)
+    if errors:
+        print(f"error: {errors} measurement(s) not taken; logs kept in {logs}", file=sys.stderr)
     elif not args.keep_logs:
         shutil.rmtree(logs)
     sys.stdout.flush()
     sys.stderr.flush()
     # sdk-python#300: the interpreter can crash while shutting down after a client was used.
-    os._exit(1 if run.errors else 0)
+    os._exit(1 if errors else 0)

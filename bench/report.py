@@ -255,7 +255,8 @@ def markdown(run: Run, chart: str | None) -> str:
         f"bulk rounds {s.get('rounds', 1)}"
         + "".join(f"; {label} = `{path}`" for label, path in s.get("extra_completers", {}).items())
         + ". "
-        f"Dev server in memory; one Python Worker. The whole run took {run.seconds:.0f} s.",
+        f"{s.get('server', 'Dev server in memory')}; one Python Worker. "
+        f"The whole run took {run.seconds:.0f} s.",
         "",
         f"Preparation: {prepared:,} pending Activities in {preparing:.0f} s in all "
         f"({prepared / preparing if preparing else 0:,.0f}/s), each batch's Workflows started "
