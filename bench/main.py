@@ -179,7 +179,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--server",
         type=servers,
-        default=["dev"],
+        default="dev",
         help="dev, cluster or dev,cluster: each measured in turn (cluster: make cluster-tools)",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where reports go")
