@@ -131,6 +131,7 @@ prepare() {
     chown "$DB_OS_USER" "$dir/postgres.log"
   fi
   bin=$(db_bin "$dir")
+  # Trust, with no password: a throwaway database that listens on the loopback only.
   as_db_owner "$bin/initdb" -D "$dir/postgres" -U postgres --auth=trust --encoding=UTF8 \
     >"$dir/initdb.log" 2>&1 || die "initdb failed; see $dir/initdb.log"
   db_start "$dir"
