@@ -84,6 +84,7 @@ db_start() {
 
 db_stop() {
   local dir=$1
+  [[ -f $dir/postgres/postmaster.pid ]] || return 0 # not running
   as_db_owner "$(db_bin "$dir")/pg_ctl" -D "$dir/postgres" -m fast -w -t 60 stop >/dev/null
 }
 
