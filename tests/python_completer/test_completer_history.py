@@ -536,6 +536,19 @@ def test_a_long_history_is_read_page_by_page(temporal: FakeTemporal) -> None:
     assert tokens == [b"", b"1", b"2", b"3"]
 
 
+@pytest.mark.parametrize(
+    ("setting", "asked"),
+    [("1", 1), ("250", 250), ("1000", 1000), ("", 0), ("0", 0), ("1001", 0), ("+5", 0), ("x", 0)],
+)
+def test_the_history_page_size_comes_from_the_environment(
+    temporal: FakeTemporal, monkeypatch: pytest.MonkeyPatch, setting: str, asked: int
+) -> None:
+    monkeypatch.setenv("ASYNC_COMPLETER_HISTORY_PAGE_SIZE", setting)
+    refused_by(temporal, scheduled(), started(), completed("done"))
+    ok(["complete", *TOKEN, "--result", "done"], already(REAL_DESC, "completed"))
+    assert [read.maximum_page_size for read in temporal.history_reads] == [asked]
+
+
 # Never "already done" on a guess.
 
 

@@ -10,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -40,6 +42,16 @@ func Read(ctx context.Context, svc Service, namespace string, t model.Target) (m
 	return found, err
 }
 
+// pageSize is the events per history page that ASYNC_COMPLETER_HISTORY_PAGE_SIZE
+// asks for (docs/completer-cli.md), else 0: the server's default.
+func pageSize() int32 {
+	size, err := strconv.ParseUint(os.Getenv("ASYNC_COMPLETER_HISTORY_PAGE_SIZE"), 10, 32)
+	if err != nil || size < 1 || size > 1000 {
+		return 0
+	}
+	return int32(size)
+}
+
 func read(ctx context.Context, svc Service, namespace string, t model.Target) (model.Finding, error) {
 	s := scan{target: t, scheduledID: t.ScheduledEventID}
 	var next []byte
@@ -48,6 +60,7 @@ func read(ctx context.Context, svc Service, namespace string, t model.Target) (m
 			Namespace:              namespace,
 			Execution:              &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
 			NextPageToken:          next,
+			MaximumPageSize:        pageSize(),
 			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
 		})
 		if err != nil {

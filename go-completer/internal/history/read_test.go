@@ -208,6 +208,21 @@ func TestReadPagesThroughTheWholeHistory(t *testing.T) {
 	}
 }
 
+func TestThePageSizeComesFromTheEnvironment(t *testing.T) {
+	for setting, want := range map[string]int32{"1": 1, "250": 250, "1000": 1000, "": 0, "0": 0, "1001": 0, "+5": 0, "x": 0} {
+		t.Setenv("ASYNC_COMPLETER_HISTORY_PAGE_SIZE", setting)
+		svc := &fakeService{pages: [][]*historypb.HistoryEvent{{started(1), scheduled(5, "1")}, {completed(t, 7, 5, "r", "id")}}}
+		if _, err := Read(context.Background(), svc, "ns", token); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range svc.requests {
+			if r.MaximumPageSize != want {
+				t.Errorf("%q: MaximumPageSize %d, want %d", setting, r.MaximumPageSize, want)
+			}
+		}
+	}
+}
+
 func TestByIDsTheLastScheduleOfTheActivityCounts(t *testing.T) {
 	svc := &fakeService{pages: [][]*historypb.HistoryEvent{{
 		scheduled(5, "1"), scheduled(6, "2"), activityStarted(7, 5, 1), completed(t, 8, 5, "first", "a"),

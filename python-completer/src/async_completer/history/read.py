@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -106,6 +107,14 @@ def _scheduled_id_of(event: HistoryEvent) -> int:
     return event.activity_task_canceled_event_attributes.scheduled_event_id
 
 
+def history_page_size() -> int:
+    """Events per history page: ASYNC_COMPLETER_HISTORY_PAGE_SIZE (docs/completer-cli.md),
+    else 0, the server's default."""
+    text = os.environ.get("ASYNC_COMPLETER_HISTORY_PAGE_SIZE", "")
+    size = int(text) if text.isascii() and text.isdigit() else 0
+    return size if 1 <= size <= 1000 else 0
+
+
 async def read_history(client: Client, target: Target, deadline: float) -> Finding:
     """Pages through the run's history (the token's run; by IDs the given run, else the
     latest), each page within what is left before deadline (loop time). Raises what the
@@ -117,7 +126,10 @@ async def read_history(client: Client, target: Target, deadline: float) -> Findi
     while True:
         response = await client.workflow_service.get_workflow_execution_history(
             GetWorkflowExecutionHistoryRequest(
-                namespace=client.namespace, execution=execution, next_page_token=page_token
+                namespace=client.namespace,
+                execution=execution,
+                next_page_token=page_token,
+                maximum_page_size=history_page_size(),
             ),
             retry=True,
             timeout=timedelta(seconds=max(deadline - loop.time(), 0.001)),
