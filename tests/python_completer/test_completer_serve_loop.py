@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 import uvloop
-from async_completer.serve.run import EVENT_LOOP, loop_factory
+from async_completer.verbs.serve_run import EVENT_LOOP, loop_factory
 
 
 def test_serve_runs_on_uvloop_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
