@@ -1,6 +1,7 @@
 package lines
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,7 +39,52 @@ func AppendPendingJSON(dst []byte, a model.PendingActivity) []byte {
 	dst = appendText(dst, a.HeartbeatDetails)
 	dst = append(dst, `,"last_failure":`...)
 	dst = appendText(dst, a.LastFailure)
+	dst = appendAsked(dst, a.Asked)
 	return append(dst, '}', '\n')
+}
+
+// appendAsked appends the input and summary keys: the input as a JSON array
+// of its arguments (each as history.PayloadJSON wrote it), null when the
+// history was not read.
+func appendAsked(dst []byte, asked *model.Asked) []byte {
+	if asked == nil {
+		return append(dst, `,"input":null,"summary":null`...)
+	}
+	dst = append(dst, `,"input":[`...)
+	for i, item := range asked.Input {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, item...)
+	}
+	dst = append(dst, `],"summary":`...)
+	return appendText(dst, asked.Summary)
+}
+
+// AskedText is what the Activity asks in one text: its summary, or else its
+// arguments separated by ", " (a text as that text, anything else as its
+// JSON); nil when there is nothing to show.
+func AskedText(asked *model.Asked) *string {
+	if asked == nil {
+		return nil
+	}
+	var text string
+	if asked.Summary != nil {
+		text = *asked.Summary
+	} else {
+		parts := make([]string, len(asked.Input))
+		for i, item := range asked.Input {
+			parts[i] = item
+			if strings.HasPrefix(item, `"`) {
+				_ = json.Unmarshal([]byte(item), &parts[i])
+			}
+		}
+		text = strings.Join(parts, ", ")
+	}
+	if text == "" {
+		return nil
+	}
+	return &text
 }
 
 func appendTime(dst []byte, t *time.Time) []byte {
@@ -56,7 +102,7 @@ func appendText(dst []byte, s *string) []byte {
 }
 
 // ListHeader is the table's header row.
-var ListHeader = []string{"WORKFLOW ID", "ACTIVITY ID", "TYPE", "ATTEMPT", "STATE", "WAITING", "HEARTBEAT", "DETAILS", "LAST FAILURE"}
+var ListHeader = []string{"WORKFLOW ID", "ACTIVITY ID", "TYPE", "ATTEMPT", "STATE", "WAITING", "HEARTBEAT", "DETAILS", "LAST FAILURE", "ASKS"}
 
 // PendingCells are the table's cells for a pending Activity; now is the time
 // that ages are counted to.
@@ -83,6 +129,7 @@ func PendingCells(a model.PendingActivity, now time.Time) []string {
 		heartbeat,
 		cellText(a.HeartbeatDetails),
 		cellText(a.LastFailure),
+		cellText(AskedText(a.Asked)),
 	}
 }
 
