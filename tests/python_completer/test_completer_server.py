@@ -101,7 +101,7 @@ def test_list_shows_what_waits_at_once_by_workflow_id(demo: Demo) -> None:
         "heartbeat_details": "50%\n done",
         "last_failure": None,
         "input": ["Plain text input"],
-        "summary": None,
+        "summary": "Plain text input",  # the sample Workflow's, derived from its input
     }
     table = demo.run("python", "list", "--workflow-id", handle.id)
     header, cells, count = table.stdout.splitlines()
