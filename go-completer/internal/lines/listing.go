@@ -1,7 +1,6 @@
 package lines
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,32 +58,6 @@ func appendAsked(dst []byte, asked *model.Asked) []byte {
 	}
 	dst = append(dst, `],"summary":`...)
 	return appendText(dst, asked.Summary)
-}
-
-// AskedText is what the Activity asks in one text: its summary, or else its
-// arguments separated by ", " (a text as that text, anything else as its
-// JSON); nil when there is nothing to show.
-func AskedText(asked *model.Asked) *string {
-	if asked == nil {
-		return nil
-	}
-	var text string
-	if asked.Summary != nil {
-		text = *asked.Summary
-	} else {
-		parts := make([]string, len(asked.Input))
-		for i, item := range asked.Input {
-			parts[i] = item
-			if strings.HasPrefix(item, `"`) {
-				_ = json.Unmarshal([]byte(item), &parts[i])
-			}
-		}
-		text = strings.Join(parts, ", ")
-	}
-	if text == "" {
-		return nil
-	}
-	return &text
 }
 
 func appendTime(dst []byte, t *time.Time) []byte {

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import TYPE_CHECKING
 
+from async_completer.lines.asked import asked_text
 from async_completer.lines.batch import json_string
 from async_completer.text import one_line
 from async_completer.times import format_rfc3339nano, go_duration
@@ -26,7 +25,6 @@ TABLE_HEADER = (
     "LAST FAILURE",
     "ASKS",
 )
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # DETAILS, LAST FAILURE and ASKS are cut to this many code points, the last of them an ellipsis.
 CELL_LIMIT = 40
 
@@ -72,26 +70,6 @@ def _asked_keys(asked: Asked | None) -> str:
     if asked is None:
         return '"input":null,"summary":null'
     return f'"input":[{",".join(asked.input)}],"summary":{_text(asked.summary)}'
-
-
-def _argument_text(item: str) -> str:
-    """An argument as a person reads it: a text as that text (a lone surrogate as U+FFFD,
-    as Go decodes it), anything else as its JSON."""
-    if not item.startswith('"'):
-        return item
-    return _LONE_SURROGATE.sub("\ufffd", json.loads(item))
-
-
-def asked_text(asked: Asked | None) -> str | None:
-    """What the Activity asks in one text: its summary, or else its arguments separated by
-    ", "; None when there is nothing to show."""
-    if asked is None:
-        return None
-    if asked.summary is not None:
-        text = asked.summary
-    else:
-        text = ", ".join(_argument_text(item) for item in asked.input)
-    return text or None
 
 
 def _age(value: Time | None, now_ns: int) -> str | None:
