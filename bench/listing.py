@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -84,8 +85,10 @@ async def sdk_list(bench: Bench, query: str, concurrency: int) -> int:
     return rows
 
 
-async def cli_list(bench: Bench, program: str, query: str, concurrency: int) -> int:
-    argv = [str(bench.completers[program]), "list", "--json", "--query", query]
+async def cli_list(
+    bench: Bench, program: str, query: str, concurrency: int, extra: Sequence[str] = ()
+) -> int:
+    argv = [str(bench.completers[program]), "list", "--json", "--query", query, *extra]
     argv += ["--concurrency", str(concurrency), "--address", bench.address]
     code, out, err, _ = await run_process(argv, bench.address)
     if code != 0:

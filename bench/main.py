@@ -24,6 +24,7 @@ from temporalio.client import Client
 
 from bench import report
 from bench.already import measure_already
+from bench.asks import AsksPhase, measure_asks
 from bench.base import SDK, Bench
 from bench.bulk import measure_bulk
 from bench.listing import ListPhase, measure_list
@@ -88,6 +89,12 @@ async def measure(
         await phase(
             f"list, {args.list_pending} pending, concurrency {args.concurrency[0]}",
             measure_list(bench, args.list_pending, args.concurrency[0], run.listing),
+        )
+    if "asks" in args.phases and args.list_pending:
+        run.asks = AsksPhase(args.list_pending, args.concurrency[0])
+        await phase(
+            f"list with input and --no-input, {args.list_pending} pending",
+            measure_asks(bench, args.list_pending, args.concurrency[0], run.asks),
         )
     if "serve" in args.phases and args.serve_sizes:
         run.serve = ServePhase(CLIENTS)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import already, listing, serving
+from bench import already, asks, listing, serving
 from bench.already import AlreadyTimings
+from bench.asks import AsksPhase
 from bench.base import SDK
 from bench.bulk import BulkRun
 from bench.bulk_report import bulk_markdown, median_rate
@@ -45,6 +46,7 @@ class Run:
     # The phases of issues 9, 10 and 12 (bench/listing.py, serving.py, already.py).
     listing: ListPhase | None = None
     serve: ServePhase | None = None
+    asks: AsksPhase | None = None  # issue 19 (bench/asks.py)
     already: list[AlreadyTimings] = dataclasses.field(default_factory=list)
 
 
@@ -100,7 +102,7 @@ def targets(run: Run) -> list[Target]:
                     None if ratio is None else ratio >= share,
                 )
             )
-    for phase, module in ((run.listing, listing), (run.serve, serving)):
+    for phase, module in ((run.listing, listing), (run.asks, asks), (run.serve, serving)):
         if phase is not None:
             found += [Target(*t) for t in module.targets(phase)]
     if run.pending:
@@ -262,6 +264,8 @@ def markdown(run: Run, chart: str | None) -> str:
         ]
     if run.listing is not None:
         lines += listing.markdown(run.listing)
+    if run.asks is not None:
+        lines += asks.markdown(run.asks)
     if run.serve is not None:
         lines += serving.markdown(run.serve)
     if run.already:

@@ -102,8 +102,9 @@ def test_approve_completes_the_activity_with_the_text_typed(
     handle, line = demo.pending()
     page.goto(servers[kind].url + "/")
     row = row_of(page, handle.id)
-    expect(row.locator("td").nth(1)).to_have_text("Activity")
-    expect(row.locator("td").nth(3)).to_have_text("started")
+    expect(row.locator("td").nth(1)).to_have_text("Plain text inputShow all")
+    expect(row.locator("td").nth(2)).to_have_text("Activity")
+    expect(row.locator("td").nth(4)).to_have_text("started")
     # The page addresses Activities by IDs: no token anywhere in what the browser holds.
     content = page.content()
     assert line.token not in content

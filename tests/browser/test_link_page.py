@@ -20,6 +20,8 @@ from tests.serve.harness import ServeProcess
 from tests.serve.history import closing
 
 SHOWN_WITHIN_MS = 30_000
+SUMMARY = "Pay <b>invoice 3</b> of 1,200 EUR to ACME"
+INPUT = "Invoice 3\n<script>window.__ran = true</script>\n" + "line of the invoice " * 500
 
 
 @pytest.fixture
@@ -62,16 +64,28 @@ def test_an_announced_approve_link_is_confirmed_then_approved_in_the_browser(
                 hook.announcements, 60, f"the announcement of {handle.id} to {hook.url}"
             )
         assert announcement["workflow_id"] == handle.id
+        # The announcement carries the summary, read from the history by the Worker.
+        assert (announcement["summary"], announcement["input"]) == (SUMMARY, INPUT)
 
         page.goto(announcement["approve_url"])
         expect(page.locator("h1")).to_have_text("Approve?", timeout=SHOWN_WITHIN_MS)
         expect(page.locator("#outcome")).to_contain_text("is pending: press the button")
+        # What is asked, whole and as text, above the button.
+        expect(page.locator("#summary")).to_have_text(SUMMARY)
+        assert page.locator("#input").inner_text() == INPUT
+        above = page.evaluate(
+            "document.querySelector('#input').getBoundingClientRect().bottom"
+            " <= document.querySelector('form button').getBoundingClientRect().top"
+        )
+        assert above
+        assert page.evaluate("window.__ran === undefined")
         # Opening the link did nothing.
         assert demo.describe(handle).raw_description.pending_activities
 
         page.get_by_role("button", name="Approve").click()
         expect(page.locator("h1")).to_have_text("Approved", timeout=SHOWN_WITHIN_MS)
         expect(page.locator("#outcome")).to_contain_text(f'of Workflow "{handle.id}"')
+        expect(page.locator("#summary")).to_have_text(SUMMARY)
         assert demo.result(handle) == "Approved"
         assert closing(demo, handle).identity.startswith(f"erin (link) via {kind}-completer serve@")
 
@@ -93,7 +107,7 @@ def start_on(demo: Demo, task_queue: str) -> Any:
     return demo.loop.run(
         demo.client.start_workflow(
             WORKFLOW_TYPE,
-            args=["Plain text input", ActivitySettings()],
+            args=[INPUT, ActivitySettings(summary=SUMMARY)],
             id=unique_id("wf-link"),
             task_queue=task_queue,
             result_type=str,

@@ -372,3 +372,44 @@ def test_link_refuses_bad_options_alike(demo: Demo, keys: dict[str, Path]) -> No
             assert ran.returncode == 2 and ran.stdout == "", (name, ran)
             assert ran.stderr.startswith("error: ") and ran.stderr.count("\n") == 1, (name, ran)
         assert runs["python"].stderr == runs["go"].stderr, name
+
+
+def escaped(text: str) -> bytes:
+    """As the link pages escape a value (Go's html.EscapeString)."""
+    return html.escape(text).replace("&quot;", "&#34;").replace("&#x27;", "&#39;").encode()
+
+
+def test_the_link_pages_show_what_the_activity_asks_as_text(
+    demo: Demo, serves: dict[str, ServeProcess], keys: dict[str, Path]
+) -> None:
+    from async_worker.shared import TASK_QUEUE, WORKFLOW_TYPE, ActivitySettings
+
+    asked = "<script>alert('x')</script> & \"pay\"\nline 2 " + "long text " * 2000
+    summary = "Pay <b>invoice 3</b> & more"
+    handle = demo.loop.run(
+        demo.client.start_workflow(
+            WORKFLOW_TYPE,
+            args=[asked, ActivitySettings(summary=summary)],
+            id=f"asks-{time.time_ns()}",
+            task_queue=TASK_QUEUE,
+            result_type=str,
+        )
+    )
+    demo.worker.wait_for_token(handle.id)
+    url = make_link(
+        demo, "go", handle.id, serves["go"].url, keys["current"], "--result", "Approved"
+    )
+    shown = {kind: serve.request("GET", path_of(url)) for kind, serve in serves.items()}
+    # The same page, byte for byte, from both serves: the summary and the whole input
+    # above the button, as text.
+    assert shown["python"] == shown["go"]
+    page = shown["go"].body
+    assert b'<dd id="summary">' + escaped(summary) + b"</dd>" in page
+    assert b'<dd id="input" class="asked">' + escaped(asked) + b"</dd>" in page
+    assert page.index(b'id="input"') < page.index(b'<form method="post">')
+    assert b"<script>alert" not in page
+    assert_untouched(demo, handle)
+    # The outcome page shows them too.
+    done = serves["python"].request("POST", path_of(url))
+    assert done.status == 200 and escaped(asked) in done.body and escaped(summary) in done.body
+    assert_completed_once(demo, handle, "Approved")

@@ -43,6 +43,8 @@ JSON_KEYS = [
     "last_heartbeat_time",
     "heartbeat_details",
     "last_failure",
+    "input",
+    "summary",
 ]
 HEADER = [
     "WORKFLOW ID",
@@ -54,6 +56,7 @@ HEADER = [
     "HEARTBEAT",
     "DETAILS",
     "LAST FAILURE",
+    "ASKS",
 ]
 DURATION = re.compile(r"^(\d+h)?(\d+m)?\d+s$")
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z$")
@@ -185,6 +188,8 @@ def test_both_completers_list_the_same_json_lines(
     assert by_name["cancel"]["state"] == "cancel_requested"
     assert by_name["retried"]["attempt"] == 2 and by_name["retried"]["maximum_attempts"] == 3
     assert by_name["retried"]["last_failure"] == "Try later"
+    # What is asked: the scheduled event's input, the same for every attempt.
+    assert all(row["input"] == ["Plain text input"] for row in rows.values())
     assert by_name["heartbeat"]["heartbeat_details"] == "40%  done\nnearly"
     assert RFC3339.match(by_name["heartbeat"]["last_heartbeat_time"])
 
@@ -218,7 +223,7 @@ def test_both_completers_print_the_same_table(
     assert tables["python"] == tables["go"]
     by_workflow = {row[0]: row for row in tables["go"]}
     assert by_workflow[handles["plain"].id][2:] == [
-        "Activity", "1", "started", "<waiting>", "-", "-", "-",
+        "Activity", "1", "started", "<waiting>", "-", "-", "-", "Plain text input",
     ]  # fmt: skip
     assert by_workflow[handles["cancel"].id][4] == "cancel requested"
     assert by_workflow[handles["retried"].id][3:5] == ["2/3", "started"]

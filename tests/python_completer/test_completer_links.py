@@ -32,6 +32,7 @@ from async_completer.links import (
     sign,
     verify,
 )
+from async_completer.model import Asked
 from async_completer.serve.links import escape, fill
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowExecutionStatus
@@ -480,6 +481,11 @@ def test_the_page_template_is_filled_and_escaped_as_go_escapes() -> None:
     bad = fill(TEMPLATE, "t", "m", None).decode()
     # Every placeholder of the page is filled (its comment names none).
     assert "<dd>-</dd>" in bad and "{{" not in bad
+    assert '<dd id="summary">-</dd>' in bad and '<dd id="input" class="asked">-</dd>' in bad
+    asked = Asked(("\"<script>alert('x')</script>\"", '{"a":1}'), "Pay <b>3</b>")
+    page = fill("{{SUMMARY}}|{{INPUT}}", "t", "m", None, "", asked)
+    summary, whole = b"Pay &lt;b&gt;3&lt;/b&gt;", b"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    assert page == summary + b"|" + whole + b"\n{&#34;a&#34;:1}"
 
 
 def test_get_shows_the_confirmation_and_never_acts(fake: FakeClient, served: Served) -> None:

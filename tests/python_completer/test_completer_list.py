@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 from async_completer.batch.read import Defaults, parse_batch
 from async_completer.cli import run
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import PendingActivityState, WorkflowExecutionStatus
+from temporalio.api.common.v1 import Payload, WorkflowExecution
+from temporalio.api.enums.v1 import EventType, PendingActivityState, WorkflowExecutionStatus
+from temporalio.api.history.v1 import History, HistoryEvent
 from temporalio.api.workflow.v1 import PendingActivityInfo, WorkflowExecutionInfo
 from temporalio.api.workflowservice.v1 import (
     DescribeWorkflowExecutionRequest,
     DescribeWorkflowExecutionResponse,
+    GetWorkflowExecutionHistoryRequest,
+    GetWorkflowExecutionHistoryResponse,
     ListWorkflowExecutionsRequest,
     ListWorkflowExecutionsResponse,
 )
@@ -53,6 +56,7 @@ class FakeService:
     delay: float = 0.0
     lists: list[ListWorkflowExecutionsRequest] = field(default_factory=list)
     describes: list[str] = field(default_factory=list)
+    histories: list[str] = field(default_factory=list)  # the Workflow of each history read
     in_flight: int = 0
     most_in_flight: int = 0
 
@@ -111,6 +115,27 @@ class FakeService:
             ),
             pending_activities=activities,
         )
+
+    async def get_workflow_execution_history(
+        self, req: GetWorkflowExecutionHistoryRequest, retry: bool, timeout: Any
+    ) -> GetWorkflowExecutionHistoryResponse:
+        """Each pending Activity's scheduled event, asking "Pay <workflow>/<activity>"."""
+        workflow_id = req.execution.workflow_id
+        self.histories.append(workflow_id)
+        events = []
+        for n in range(1, (self.workflows.get(workflow_id) or 0) + 1):
+            event = HistoryEvent(
+                event_id=n, event_type=EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            )
+            attributes = event.activity_task_scheduled_event_attributes
+            attributes.activity_id = str(n)
+            attributes.input.payloads.append(
+                Payload(
+                    metadata={"encoding": b"json/plain"}, data=f'"Pay {workflow_id}/{n}"'.encode()
+                )
+            )
+            events.append(event)
+        return GetWorkflowExecutionHistoryResponse(history=History(events=events))
 
 
 @dataclass
@@ -220,6 +245,25 @@ def test_the_default_scope_pages_and_bounds_the_describes(server: FakeClient) ->
     ] * 3
     assert [r.next_page_token for r in service.lists] == [b"", b"4", b"8"]
     assert service.most_in_flight == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "reads"),
+    [
+        (["list", "--json"], 2),
+        (["list"], 2),
+        (["list", "--json", "--no-input"], 0),
+        (["list", "--no-input"], 0),
+    ],
+)
+def test_no_input_reads_no_history(server: FakeClient, args: list[str], reads: int) -> None:
+    service = server.workflow_service
+    service.workflows = {"a": 2, "b": 0, "c": 1}
+    result = invoke(args)
+    assert (result.exit_code, result.stderr) == (0, "")
+    # One read per Workflow with pending Activities; none with --no-input.
+    assert len(service.histories) == reads
+    assert ("Pay a/2" in result.stdout) == (reads > 0)
 
 
 def test_a_query_is_sent_as_is(server: FakeClient) -> None:

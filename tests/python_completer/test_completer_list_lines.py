@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from async_completer import lines
+from async_completer.model import Asked
 from async_completer.pending import PendingActivity, detail_text, row_of
 from async_completer.times import go_duration
 from async_completer.verbs.list import Table
@@ -93,7 +94,7 @@ def test_heartbeat_is_an_age_ago() -> None:
 )
 def test_details_and_last_failure_are_one_line_of_at_most_40(text: str | None, cell: str) -> None:
     cells = lines.table_cells(activity(heartbeat_details=text, last_failure=text), NOW)
-    assert cells[7:] == (cell, cell)
+    assert cells[7:] == (cell, cell, "-")
 
 
 def test_attempt_and_state_cells() -> None:
@@ -112,6 +113,7 @@ def test_the_json_line_is_compact_in_the_page_order() -> None:
         last_heartbeat_time=(1_796_636_462, 0),
         heartbeat_details="40%\ndone",
         last_failure="Try later",
+        asked=Asked(('"<b>Pay</b>"', '{"a":[1,2.50]}', "null"), "Pay <now>"),
     )
     expected = {
         "workflow_id": 'wf "ü" \\ ✓ \u2028',
@@ -125,11 +127,34 @@ def test_the_json_line_is_compact_in_the_page_order() -> None:
         "last_heartbeat_time": "2026-12-07T09:41:02Z",
         "heartbeat_details": "40%\ndone",
         "last_failure": "Try later",
+        "input": ["<b>Pay</b>", {"a": [1, 2.5]}, None],
+        "summary": "Pay <now>",
     }
     line = lines.list_json_line(row)
-    assert line == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+    # The arguments' JSON is written as it was read (2.50 stays 2.50).
+    assert line == json.dumps(expected, ensure_ascii=False, separators=(",", ":")).replace(
+        "2.5]", "2.50]"
+    )
     nulls = json.loads(lines.list_json_line(activity(waiting_since=None)))
-    assert [nulls[key] for key in list(nulls)[7:]] == [None, None, None, None]
+    assert [nulls[key] for key in list(nulls)[7:]] == [None] * 6
+    empty = json.loads(lines.list_json_line(activity(asked=Asked((), None))))
+    assert (empty["input"], empty["summary"]) == ([], None)
+
+
+@pytest.mark.parametrize(
+    ("asked", "cell"),
+    [
+        (None, "-"),
+        (Asked(('"Pay\\n invoice"', '{"a":1}'), None), 'Pay invoice, {"a":1}'),
+        (Asked(('"x"',), "é" * 41), "é" * 39 + "…"),
+        (Asked(('""',), None), "-"),
+        (Asked((), None), "-"),
+        (Asked(('"\\ud800"',), None), "\ufffd"),
+    ],
+)
+def test_the_asks_cell_is_the_summary_else_the_arguments(asked: Asked | None, cell: str) -> None:
+    assert lines.table_cells(activity(asked=asked), NOW)[-1] == cell
+    assert lines.TABLE_HEADER[-1] == "ASKS"
 
 
 def test_a_table_line_pads_all_but_the_last_cell() -> None:
@@ -170,13 +195,17 @@ def test_blocks_are_sorted_and_may_widen_later_columns(
     # second block widens the first column; the lines written before stay as they were.
     assert capsys.readouterr().out == (
         "WORKFLOW ID  ACTIVITY ID  TYPE      ATTEMPT  STATE    WAITING  HEARTBEAT  DETAILS  "
-        "LAST FAILURE\n"
-        "a            x            Activity  1        started  41s      -          -        -\n"
-        "a            1            Activity  1        started  41s      -          -        -\n"
-        "b            2            Activity  1        started  41s      -          -        -\n"
-        "b            1            Activity  1        started  41s      -          -        -\n"
+        "LAST FAILURE  ASKS\n"
+        "a            x            Activity  1        started  41s      -          -        -"
+        "             -\n"
+        "a            1            Activity  1        started  41s      -          -        -"
+        "             -\n"
+        "b            2            Activity  1        started  41s      -          -        -"
+        "             -\n"
+        "b            1            Activity  1        started  41s      -          -        -"
+        "             -\n"
         "a-much-longer-workflow-id  1            Activity  1        started  41s      -     "
-        "     -        boom\n"
+        "     -        boom          -\n"
         "5 pending Activities in 3 Workflows (5 Workflows looked at)\n"
     )
 

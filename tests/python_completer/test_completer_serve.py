@@ -359,6 +359,8 @@ def test_a_body_is_one_job_of_the_batch_grammar() -> None:
         "last_heartbeat_time": None,
         "heartbeat_details": {"json": True},
         "last_failure": None,
+        "input": ["Pay", {"a": 1}, None],
+        "summary": "Pay it",
     }
     assert job_of(json.dumps(listed).encode(), "complete").target.description == BY_IDS
     beat = job_of(json.dumps({**IDS, "details": "40%"}).encode(), "heartbeat")

@@ -100,12 +100,15 @@ def test_list_shows_what_waits_at_once_by_workflow_id(demo: Demo) -> None:
         "state": "started",
         "heartbeat_details": "50%\n done",
         "last_failure": None,
+        "input": ["Plain text input"],
+        "summary": "Plain text input",  # the sample Workflow's, derived from its input
     }
     table = demo.run("python", "list", "--workflow-id", handle.id)
     header, cells, count = table.stdout.splitlines()
     assert header.split("  ")[0] == "WORKFLOW ID"
     assert re.fullmatch(
-        rf"{handle.id}  1            Activity  1        started  \d+s +\d+s ago +50% done  -",
+        rf"{handle.id}  1            Activity  1        started  \d+s +\d+s ago +50% done  -"
+        r"             Plain text input",
         cells,
     ), cells
     assert count == "1 pending Activity in 1 Workflow (1 Workflow looked at)"

@@ -129,6 +129,29 @@ def test_each_exit_code_has_its_status(answer: Answer, status: int, outcome: str
     run(fake, check)
 
 
+def test_activity_is_one_line_of_the_pending_listing() -> None:
+    one = b'{"workflow_id":"w","run_id":"r1","activity_id":"1","input":["' + b"x" * 1000 + b'"]}\n'
+    two = b'{"workflow_id":"w","run_id":"r1","activity_id":"2","input":[]}\n'
+    fake = FakeBackend(listing=one + two)
+
+    async def check(client: Any) -> None:
+        async def get(query: str) -> tuple[int, str, bytes]:
+            response = await client.get("/v1/activity?" + query)
+            return response.status, response.headers["Content-Type"], await response.read()
+
+        assert await get("workflow_id=w&activity_id=2") == (200, "application/json", two)
+        assert await get("workflow_id=w&activity_id=1&run_id=r1") == (200, "application/json", one)
+        for query, activity_id in (("activity_id=1&run_id=r0", "1"), ("activity_id=3", "3")):
+            status, _, answered = await get("workflow_id=w&" + query)
+            message = f'Activity "{activity_id}" of Workflow "w" is not pending'
+            assert (status, json.loads(answered)["message"]) == (409, message)
+        status, _, answered = await get("workflow_id=w")
+        assert (status, json.loads(answered)["message"]) == (400, lines.ACTIVITY_NEEDS_IDS)
+
+    run(fake, check)
+    assert fake.scopes == [Scope("w", None)] * 4
+
+
 def test_what_is_no_json_object_never_reaches_the_backend() -> None:
     fake = FakeBackend()
 

@@ -17,6 +17,7 @@ import pytest
 from async_completer import links
 from async_worker.activities import AsyncActivity
 from async_worker.announce import Announcer, LinkSettings, origin_of
+from temporalio import activity
 from temporalio.activity import _CompleteAsyncError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -85,6 +86,7 @@ def test_an_attempt_announces_once_after_its_token_line(caplog: pytest.LogCaptur
         ("activity_id", "1"),
         ("attempt", 2),
         ("input", "Ship 3 crates?"),
+        ("summary", None),  # this announcer reads no summary
         ("approve_url", approve),
         ("reject_url", reject),
         ("expires_at", "2026-12-07T09:00:00Z"),
@@ -108,6 +110,31 @@ def test_an_attempt_announces_once_after_its_token_line(caplog: pytest.LogCaptur
         f"taskToken={TOKEN.hex()}",
         "INFO msg=Announced workflow_id=order-17 run_id=01a2-run activity_id=1 attempt=2",
     ]
+
+
+def test_the_announcement_carries_the_activitys_summary() -> None:
+    asked: list[activity.Info] = []
+
+    async def summary_of(info: activity.Info) -> str | None:
+        asked.append(info)
+        return "Ship 3 crates to ACME <today>"
+
+    with receiver() as hook:
+        reader = dataclasses.replace(announcer(hook.url), summary_reader=summary_of)
+        raised = run(environment(), reader)
+    assert isinstance(raised, _CompleteAsyncError)
+    [post] = hook.received
+    message: dict[str, Any] = post.json()
+    assert (message["summary"], message["input"]) == (
+        "Ship 3 crates to ACME <today>",
+        "Ship 3 crates?",
+    )
+    # The summary is the headline, the input follows it.
+    assert message["text"].startswith(
+        'Activity "1" of Workflow "order-17" (attempt 1) waits for a decision: '
+        "Ship 3 crates to ACME <today>\nInput: Ship 3 crates?\nApprove: "
+    )
+    assert [(i.workflow_id, i.activity_id, i.attempt) for i in asked] == [("order-17", "1", 1)]
 
 
 def closed_port() -> str:

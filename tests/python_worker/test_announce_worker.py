@@ -147,7 +147,15 @@ def test_each_attempt_is_announced_once_with_links_that_work(
         [message] = wait_until(hook.announcements, 30, "the announcement")
         assert (message["workflow_id"], message["attempt"]) == (handle.id, 1)
         assert message["input"] == "Ship 3 crates?"
-        [token_line, announced] = worker.lines(handle.id)
+        # The summary the Workflow gave the Activity (derived from its input), read from
+        # the history over the Worker's client.
+        assert message["summary"] == "Ship 3 crates?"
+        # The Worker logs "Announced" once the receiver has answered: wait for the line.
+        [token_line, announced] = wait_until(
+            lambda: found if len(found := worker.lines(handle.id)) == 2 else None,
+            30,
+            "the Worker's Announced line",
+        )
         token = token_line.rsplit("taskToken=", 1)[1]
         assert announced.endswith(
             f"msg=Announced workflow_id={handle.id} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 from typing import Any
 
@@ -59,6 +60,19 @@ def test_main_waits_for_and_returns_the_result(demo: Demo, capsys: Any) -> None:
     out = capsys.readouterr().out
     assert f"Started Workflow: workflow_id={workflow_id} run_id=" in out
     assert "Workflow result: from the test\n" in out
+
+
+def test_summary_sets_the_activitys_summary(demo: Demo) -> None:
+    workflow_id = unique_id("wf")
+    args = ["--workflow-id", workflow_id, "--input", "invoice 9", "--no-wait"]
+    started = start(demo.server.address, *args, "--summary", "Pay invoice 9 of 80 EUR")
+    assert started.returncode == 0, started.stderr
+    demo.worker.wait_for_token(workflow_id)
+    listed = demo.run("go", "list", "--json", "--workflow-id", workflow_id)
+    [row] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert (row["input"], row["summary"]) == (["invoice 9"], "Pay invoice 9 of 80 EUR")
+    done = demo.run("go", "complete", "--workflow-id", workflow_id, "--activity-id", "1")
+    assert done.returncode == 0, done
 
 
 def test_an_unreachable_server_is_one_line_that_says_what_to_do() -> None:

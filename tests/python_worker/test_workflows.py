@@ -4,6 +4,7 @@ Activity registered under the real Activity's name."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -85,6 +86,25 @@ def test_workflow_applies_the_settings_of_one_run(loop: EventLoopThread, client:
     assert attributes.start_to_close_timeout.ToTimedelta() == timedelta(seconds=7)
     assert attributes.heartbeat_timeout.ToTimedelta() == timedelta(seconds=2)
     assert attributes.retry_policy.maximum_attempts == 3
+
+
+def summary_of(events: list[Any]) -> str:
+    [event] = [e for e in events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED]
+    assert event.user_metadata.summary.metadata["encoding"] == b"json/plain"
+    text: str = json.loads(event.user_metadata.summary.data)
+    return text
+
+
+def test_workflow_gives_the_activity_a_summary(loop: EventLoopThread, client: Any) -> None:
+    # The starter's --summary, as the settings carry it.
+    settings = ActivitySettings(summary="Pay invoice 3 of 1,200 EUR to ACME")
+    _, events = loop.run(run_workflow(client, echo_activity, "invoice 3", settings))
+    assert summary_of(events) == "Pay invoice 3 of 1,200 EUR to ACME"
+    # Without one: the input's first line, cut to 200 characters.
+    _, events = loop.run(run_workflow(client, echo_activity, "  Pay invoice 4\nline 2"))
+    assert summary_of(events) == "Pay invoice 4"
+    _, events = loop.run(run_workflow(client, echo_activity, "x" * 300))
+    assert summary_of(events) == "x" * 199 + "…"
 
 
 def test_cancelled_workflow_waits_for_the_activity_to_report_cancellation(

@@ -40,11 +40,13 @@ class Stage:
     # A placeholder of the README's commands and what stands there in this run.
     substitutions: dict[str, str] = field(default_factory=dict)
 
-    def start(self, workflow_id: str, max_attempts: int | None = None) -> Any:
+    def start(
+        self, workflow_id: str, max_attempts: int | None = None, input: str = "Plain text input"
+    ) -> Any:
         handle = self.loop.run(
             self.client.start_workflow(
                 WORKFLOW_TYPE,
-                args=["Plain text input", ActivitySettings(maximum_attempts=max_attempts)],
+                args=[input, ActivitySettings(maximum_attempts=max_attempts)],
                 id=workflow_id,
                 task_queue=TASK_QUEUE,
                 result_type=str,
@@ -53,9 +55,11 @@ class Stage:
         self.handles.append(handle)
         return handle
 
-    def pending(self, workflow_id: str, max_attempts: int | None = None) -> str:
+    def pending(
+        self, workflow_id: str, max_attempts: int | None = None, input: str = "Plain text input"
+    ) -> str:
         """Starts workflow_id and returns its Activity's token."""
-        self.start(workflow_id, max_attempts)
+        self.start(workflow_id, max_attempts, input)
         return self.worker.wait_for_token(workflow_id).token
 
     def complete(self, *args: str) -> None:
@@ -114,18 +118,18 @@ def batch(stage: Stage) -> dict[str, str]:
 
 def orders(stage: Stage) -> dict[str, str]:
     """order-17 retried after a failure, order-18 with a heartbeat, order-19 asked to cancel."""
-    stage.pending("order-17", max_attempts=3)
+    stage.pending("order-17", max_attempts=3, input="Pay invoice 17: 1,200 EUR to ACME")
     stage.complete(
         "fail", "--workflow-id", "order-17", "--activity-id", "1",
         "--reason", "Card declined, retry", "--retryable",
     )  # fmt: skip
     stage.worker.wait_for_token("order-17", attempt=2)
-    stage.pending("order-18", max_attempts=3)
+    stage.pending("order-18", max_attempts=3, input="Pay invoice 18: 80 EUR to Büro Lang")
     stage.complete(
         "heartbeat", "--workflow-id", "order-18", "--activity-id", "1",
         "--details", "waiting for the bank",
     )  # fmt: skip
-    stage.pending("order-19", max_attempts=3)
+    stage.pending("order-19", max_attempts=3, input="Pay invoice 19: 15 EUR to Café")
     handle = stage.handles[-1]
     stage.loop.run(handle.cancel())
 
@@ -160,8 +164,8 @@ def serve(stage: Stage) -> dict[str, str]:
         )
     stage.processes.append(process)
     wait_until(lambda: "Serving on" in out.read_text(), 30, f"serve ({out})")
-    stage.pending("order-21")
-    stage.pending("order-22")
+    stage.pending("order-21", input="Pay invoice 21: 300 EUR to ACME")
+    stage.pending("order-22", input="Pay invoice 22: 40 EUR to ACME")
     stage.listed(2)
     return {"127.0.0.1:8080": listen}
 

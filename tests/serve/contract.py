@@ -33,6 +33,8 @@ PENDING_KEYS = [
     "last_heartbeat_time",
     "heartbeat_details",
     "last_failure",
+    "input",
+    "summary",
 ]
 
 # No message has a reason to hold 32 hex digits in a row: that is a task token.

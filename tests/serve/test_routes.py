@@ -777,6 +777,8 @@ def test_pending_for_a_workflow_id_is_what_list_json_gives(
     [record] = [json.loads(line) for line in answers["go"].body.splitlines()]
     assert list(record) == c.PENDING_KEYS
     assert (record["workflow_id"], record["activity_id"]) == (handle.id, "1")
+    # What the Activity asks, read from the history as list reads it.
+    assert record["input"] == ["Plain text input"]
     finish(demo, servers["go"], handle)
 
 

@@ -90,6 +90,7 @@ type command struct {
 	// list's scope and output.
 	query        optionalText
 	json         bool
+	noInput      bool
 	pageSizeText string
 	pageSize     int
 }
@@ -107,6 +108,7 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 		fs.StringVar(&c.workflowID, "workflow-id", "", "that Workflow only")
 		fs.Var(&c.query, "query", "a visibility query instead of the default")
 		fs.BoolVar(&c.json, "json", false, "one JSON line per pending Activity")
+		fs.BoolVar(&c.noInput, "no-input", false, "leave the histories unread")
 		fs.StringVar(&c.concurrencyText, "concurrency", DefaultConcurrency, "describes in flight at most")
 		fs.StringVar(&c.pageSizeText, "page-size", defaultPageSize, "Workflows per visibility page")
 		c.connectionOptions(fs)

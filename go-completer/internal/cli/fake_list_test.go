@@ -8,6 +8,8 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 )
@@ -92,4 +94,31 @@ func describeResponse(workflowID, runID string, activities ...*workflowpb.Pendin
 		WorkflowExecutionInfo: running(workflowID, runID),
 		PendingActivities:     activities,
 	}
+}
+
+// listClient is a fake client with listFixture's visibility, and a history
+// for each Workflow with a pending Activity: what each asks.
+func listClient(now time.Time) *fakeClient {
+	json := func(data string) *commonpb.Payload {
+		return &commonpb.Payload{Metadata: map[string][]byte{"encoding": []byte("json/plain")}, Data: []byte(data)}
+	}
+	return &fakeClient{fakeVisibility: listFixture(now), histories: map[string][]*historypb.HistoryEvent{
+		"order-17": {scheduled(5, "1", json(`"Pay invoice 17 of 1,200 EUR"`), nil)},
+		"order-18": {scheduled(5, "1", json(`{ "invoice": 18 }`), json(`"Pay invoice 18 <now>"`))},
+		// A later schedule of the same Activity ID is the pending one.
+		"order-19": {scheduled(5, "1", json(`"old"`), nil), scheduled(9, "1", &commonpb.Payload{Metadata: map[string][]byte{"encoding": []byte("binary/plain")}, Data: []byte{0, 1}}, nil)},
+	}}
+}
+
+// scheduled is an Activity's scheduled event with one argument and a summary
+// (nil: none).
+func scheduled(id int64, activityID string, input, summary *commonpb.Payload) *historypb.HistoryEvent {
+	event := &historypb.HistoryEvent{EventId: id, EventType: enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+		Attributes: &historypb.HistoryEvent_ActivityTaskScheduledEventAttributes{ActivityTaskScheduledEventAttributes: &historypb.ActivityTaskScheduledEventAttributes{
+			ActivityId: activityID, Input: &commonpb.Payloads{Payloads: []*commonpb.Payload{input}},
+		}}}
+	if summary != nil {
+		event.UserMetadata = &sdkpb.UserMetadata{Summary: summary}
+	}
+	return event
 }

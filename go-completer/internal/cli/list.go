@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/send"
@@ -42,12 +43,23 @@ func (r *runner) list(cmd *command) error {
 		PageSize:    cmd.pageSize,
 		Concurrency: cmd.concurrency,
 		RPCTimeout:  cmd.rpcTimeout,
+		History:     listHistory(c, cmd.noInput),
+		Namespace:   server.Namespace,
 		Gone:        workflowGone,
 	}, pending.Handlers{Found: out.found, Described: out.described, PageDone: out.pageDone})
 	if err != nil {
 		return mapListError(err, server)
 	}
 	return out.finish()
+}
+
+// listHistory is the history that the listing reads for what Activities ask,
+// or nil with --no-input: no history is read.
+func listHistory(c temporalClient, noInput bool) history.Service {
+	if noInput {
+		return nil
+	}
+	return c.WorkflowService()
 }
 
 // listOutput writes what the listing finds: JSON lines as each Workflow's

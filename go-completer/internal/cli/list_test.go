@@ -100,15 +100,15 @@ func listFixture(now time.Time) *fakeVisibility {
 func TestRunListTable(t *testing.T) {
 	cleanEnvironment(t)
 	now := time.Now()
-	h := &harness{fake: &fakeClient{fakeVisibility: listFixture(now)}, now: now}
+	h := &harness{fake: listClient(now), now: now}
 	code, stdout, stderr := h.run(t, "list", "--page-size", "3")
 	// Two blocks: the second widens the DETAILS column, the first stays as it
 	// was written.
 	want := "" +
-		"WORKFLOW ID  ACTIVITY ID  TYPE      ATTEMPT  STATE             WAITING  HEARTBEAT  DETAILS  LAST FAILURE\n" +
-		"order-17     1            Activity  2/3      scheduled         3m12s    -          -        Try later\n" +
-		"order-19     1            Activity  1        cancel requested  2h0m5s   -          -        -\n" +
-		"order-18     1            Activity  1        started           41s      5s ago     40% done and a detail longer than forty…  -\n" +
+		"WORKFLOW ID  ACTIVITY ID  TYPE      ATTEMPT  STATE             WAITING  HEARTBEAT  DETAILS  LAST FAILURE  ASKS\n" +
+		"order-17     1            Activity  2/3      scheduled         3m12s    -          -        Try later     Pay invoice 17 of 1,200 EUR\n" +
+		"order-19     1            Activity  1        cancel requested  2h0m5s   -          -        -             {\"encoding\":\"binary/plain\",\"size\":2}\n" +
+		"order-18     1            Activity  1        started           41s      5s ago     40% done and a detail longer than forty…  -             Pay invoice 18 <now>\n" +
 		"3 pending Activities in 3 Workflows (5 Workflows looked at)\n"
 	if code != lines.ExitOK || stderr != "" || stdout != want {
 		t.Errorf("run = %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, stdout, want)
@@ -124,18 +124,37 @@ func TestRunListTable(t *testing.T) {
 func TestRunListJSON(t *testing.T) {
 	cleanEnvironment(t)
 	now := time.Date(2026, 12, 3, 9, 44, 14, 500_000_000, time.UTC)
-	h := &harness{fake: &fakeClient{fakeVisibility: listFixture(now)}}
+	h := &harness{fake: listClient(now)}
 	code, stdout, stderr := h.run(t, "list", "--json", "--query", "WorkflowType = 'Workflow'", "--concurrency", "1")
 	want := []string{
-		`{"workflow_id":"order-17","run_id":"r17","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later"}` + "\n",
-		`{"workflow_id":"order-18","run_id":"r18","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":"2026-12-03T09:43:33.5Z","last_heartbeat_time":"2026-12-03T09:44:09.5Z","heartbeat_details":"40%  done\nand a detail longer than forty characters","last_failure":null}` + "\n",
-		`{"workflow_id":"order-19","run_id":"r19","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"cancel_requested","waiting_since":"2026-12-03T07:44:09.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null}` + "\n",
+		`{"workflow_id":"order-17","run_id":"r17","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","input":["Pay invoice 17 of 1,200 EUR"],"summary":null}` + "\n",
+		`{"workflow_id":"order-18","run_id":"r18","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":"2026-12-03T09:43:33.5Z","last_heartbeat_time":"2026-12-03T09:44:09.5Z","heartbeat_details":"40%  done\nand a detail longer than forty characters","last_failure":null,"input":[{"invoice":18}],"summary":"Pay invoice 18 <now>"}` + "\n",
+		`{"workflow_id":"order-19","run_id":"r19","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"cancel_requested","waiting_since":"2026-12-03T07:44:09.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":[{"encoding":"binary/plain","size":2}],"summary":null}` + "\n",
 	}
 	if got := splitOutput(stdout); code != lines.ExitOK || stderr != "" || strings.Join(got, "") != strings.Join(want, "") {
 		t.Errorf("run = %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, strings.Join(got, ""), strings.Join(want, ""))
 	}
 	if h.fake.requests[0].Query != "WorkflowType = 'Workflow'" || h.fake.requests[0].PageSize != 1000 {
 		t.Errorf("visibility request %v", h.fake.requests[0])
+	}
+}
+
+// TestRunListNoInputReadsNoHistory counts the history reads: one per
+// Workflow with pending Activities, none with --no-input.
+func TestRunListNoInputReadsNoHistory(t *testing.T) {
+	cleanEnvironment(t)
+	for _, tt := range []struct {
+		args  []string
+		reads int
+	}{{[]string{"list", "--json"}, 3}, {[]string{"list"}, 3}, {[]string{"list", "--json", "--no-input"}, 0}, {[]string{"list", "--no-input"}, 0}} {
+		h := &harness{fake: listClient(time.Now())}
+		code, stdout, stderr := h.run(t, tt.args...)
+		if code != lines.ExitOK || stderr != "" || len(h.fake.reads) != tt.reads {
+			t.Errorf("%q: run = %d, stderr %q, %d history reads, want %d", tt.args, code, stderr, len(h.fake.reads), tt.reads)
+		}
+		if asked := strings.Contains(stdout, "Pay invoice 17"); asked != (tt.reads > 0) {
+			t.Errorf("%q: what is asked shown = %v:\n%s", tt.args, asked, stdout)
+		}
 	}
 }
 
@@ -194,8 +213,8 @@ func TestRunListFailures(t *testing.T) {
 			described:   map[string]*workflowservice.DescribeWorkflowExecutionResponse{"w": describeResponse("w", "r", &workflowpb.PendingActivityInfo{ActivityId: "1"})},
 			listErr:     serviceerror.NewUnavailable("gone"),
 			listErrPage: 1,
-		}, nil, []string{"--json"}, lines.ExitUnreachable, unreachable,
-			`{"workflow_id":"w","run_id":"r","activity_id":"1","activity_type":"","attempt":0,"maximum_attempts":0,"state":"unspecified","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null}` + "\n"},
+		}, nil, []string{"--json", "--no-input"}, lines.ExitUnreachable, unreachable,
+			`{"workflow_id":"w","run_id":"r","activity_id":"1","activity_type":"","attempt":0,"maximum_attempts":0,"state":"unspecified","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":null,"summary":null}` + "\n"},
 		{"a describe slower than --rpc-timeout", &fakeVisibility{
 			pages:         [][]*workflowpb.WorkflowExecutionInfo{{running("w", "r")}},
 			describeDelay: 5 * time.Second,
@@ -219,7 +238,7 @@ func TestRunListWithStandardOutputClosed(t *testing.T) {
 	for _, args := range [][]string{{"list"}, {"list", "--json"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			cleanEnvironment(t)
-			h := &harness{fake: &fakeClient{fakeVisibility: listFixture(time.Now())}, stdout: &closingWriter{}}
+			h := &harness{fake: listClient(time.Now()), stdout: &closingWriter{}}
 			code, _, stderr := h.run(t, append(args, "--page-size", "1", "--concurrency", "1")...)
 			if want := "error: could not write to standard output (broken pipe): the listing stopped\n"; code != lines.ExitFailure || stderr != want {
 				t.Errorf("run = %d, stderr %q; want 1, %q", code, stderr, want)

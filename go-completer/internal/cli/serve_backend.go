@@ -118,6 +118,8 @@ func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, 
 		PageSize:    maxPageSize,
 		Concurrency: serveListConcurrency,
 		RPCTimeout:  b.rpcTimeout,
+		History:     b.client.WorkflowService(),
+		Namespace:   b.server.Namespace,
 		Gone:        workflowGone,
 	}, pending.Handlers{
 		// Called one at a time.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"strconv"
 
+	commonpb "go.temporal.io/api/common/v1"
+
+	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/identity"
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/links"
@@ -60,6 +63,7 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 	}
 	if err == nil && !act {
 		p.Title, p.Message, p.Form = lines.ConfirmTitle(approve), lines.Confirm(j.Desc, approve), lines.ConfirmForm(approve)
+		b.addAsked(ctx, svc, link, &p)
 		return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
 	}
 	var done send.Sent
@@ -70,7 +74,22 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 		return linkFailed(p, lines.AsFailure(err), act)
 	}
 	p.Title, p.Message = lines.DoneTitle(approve), done.Message
+	b.addAsked(ctx, svc, link, &p)
 	return serve.LinkAnswer{Kind: serve.LinkShown, Page: p}
+}
+
+// addAsked fills the page's summary and input: what the link's Activity asks,
+// from its scheduled event in the run's history (a closed Activity's too).
+// A history that cannot be read leaves them "-": the page still answers.
+func (b *serveBackend) addAsked(ctx context.Context, svc send.Service, link links.Link, p *page.LinkPage) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.rpcTimeout)
+	defer cancel()
+	execution := &commonpb.WorkflowExecution{WorkflowId: link.WorkflowID, RunId: link.RunID}
+	asked, err := history.ReadAsked(ctx, svc, b.server.Namespace, execution, map[string]bool{link.ActivityID: true})
+	if err != nil {
+		return
+	}
+	p.Summary, p.Input = lines.SummaryShown(asked[link.ActivityID]), lines.InputShown(asked[link.ActivityID])
 }
 
 // pendingAtAttempt is nil when the Activity is pending at the link's attempt;
@@ -123,6 +142,8 @@ func linkPage(link links.Link) page.LinkPage {
 		Text:       link.Text,
 		For:        link.For,
 		Expires:    link.ExpiresAt(),
+		Summary:    "-",
+		Input:      "-",
 	}
 }
 
@@ -131,6 +152,6 @@ func linkPage(link links.Link) page.LinkPage {
 func invalidLinkPage() page.LinkPage {
 	return page.LinkPage{
 		Title: lines.TitleBadLink, Message: lines.BadLink,
-		WorkflowID: "-", RunID: "-", ActivityID: "-", Attempt: "-", Action: "-", TextLabel: "-", Text: "-", For: "-", Expires: "-",
+		WorkflowID: "-", RunID: "-", ActivityID: "-", Attempt: "-", Action: "-", TextLabel: "-", Text: "-", For: "-", Expires: "-", Summary: "-", Input: "-",
 	}
 }

@@ -481,11 +481,12 @@ func TestServePendingIsListJSON(t *testing.T) {
 		}),
 	}
 	fake.pages = [][]*workflowpb.WorkflowExecutionInfo{{running("order-17", "run-17")}}
+	fake.histories = listClient(time.Now()).histories
 	s := startServe(t, fake)
 	got := s.get(t, "/v1/pending?workflow_id=order-17")
 	want := httpAnswer{200, "application/x-ndjson", `{"workflow_id":"order-17","run_id":"run-17","activity_id":"1","activity_type":"Activity",` +
 		`"attempt":2,"maximum_attempts":3,"state":"unspecified","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:41:02.5Z",` +
-		`"heartbeat_details":null,"last_failure":null}` + "\n"}
+		`"heartbeat_details":null,"last_failure":null,"input":["Pay invoice 17 of 1,200 EUR"],"summary":null}` + "\n"}
 	if got != want {
 		t.Errorf("pending = %+v\nwant %+v", got, want)
 	}

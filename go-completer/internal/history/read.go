@@ -54,33 +54,42 @@ func pageSize() int32 {
 
 func read(ctx context.Context, svc Service, namespace string, t model.Target) (model.Finding, error) {
 	s := scan{target: t, scheduledID: t.ScheduledEventID}
+	execution := &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID}
+	if err := eachEvent(ctx, svc, namespace, execution, s.add); err != nil {
+		return model.Finding{}, err
+	}
+	found := model.Finding{Closing: s.closing(), WorkflowClosed: s.workflowClose}
+	found.Open = found.Closing == nil && found.WorkflowClosed == nil && s.scheduled[s.scheduledID]
+	return found, nil
+}
+
+// eachEvent hands the run's events to see in order, read a page at a time
+// (ASYNC_COMPLETER_HISTORY_PAGE_SIZE): only one page is held at a time. ctx
+// bounds the whole read.
+func eachEvent(ctx context.Context, svc Service, namespace string, execution *commonpb.WorkflowExecution, see func(*historypb.HistoryEvent)) error {
 	var next []byte
 	for {
 		page, err := svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
 			Namespace:              namespace,
-			Execution:              &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
+			Execution:              execution,
 			NextPageToken:          next,
 			MaximumPageSize:        pageSize(),
 			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
 		})
 		if err != nil {
-			return model.Finding{}, err
+			return err
 		}
 		events, err := pageEvents(page)
 		if err != nil {
-			return model.Finding{}, err
+			return err
 		}
 		for _, event := range events {
-			s.add(event)
+			see(event)
 		}
 		if next = page.GetNextPageToken(); len(next) == 0 {
-			break
+			return nil
 		}
 	}
-
-	found := model.Finding{Closing: s.closing(), WorkflowClosed: s.workflowClose}
-	found.Open = found.Closing == nil && found.WorkflowClosed == nil && s.scheduled[s.scheduledID]
-	return found, nil
 }
 
 // scan gathers the events of the Activity, in the order of the history.

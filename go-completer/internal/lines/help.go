@@ -85,6 +85,7 @@ Options:
   --query QUERY           a visibility query, sent as is, instead of
                           TaskQueue = "async" AND ExecutionStatus = "Running"
   --json                  one JSON line per pending Activity, with the --batch job keys
+  --no-input              leave the histories unread: no input or summary (null, -), faster
   --concurrency N         describes in flight at most, 1 to 1000 (default 64)
   --page-size N           Workflows per visibility page, 1 to 1000 (default 1000)
 

@@ -38,7 +38,26 @@ func AppendPendingJSON(dst []byte, a model.PendingActivity) []byte {
 	dst = appendText(dst, a.HeartbeatDetails)
 	dst = append(dst, `,"last_failure":`...)
 	dst = appendText(dst, a.LastFailure)
+	dst = appendAsked(dst, a.Asked)
 	return append(dst, '}', '\n')
+}
+
+// appendAsked appends the input and summary keys: the input as a JSON array
+// of its arguments (each as history.PayloadJSON wrote it), null when the
+// history was not read.
+func appendAsked(dst []byte, asked *model.Asked) []byte {
+	if asked == nil {
+		return append(dst, `,"input":null,"summary":null`...)
+	}
+	dst = append(dst, `,"input":[`...)
+	for i, item := range asked.Input {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, item...)
+	}
+	dst = append(dst, `],"summary":`...)
+	return appendText(dst, asked.Summary)
 }
 
 func appendTime(dst []byte, t *time.Time) []byte {
@@ -56,7 +75,7 @@ func appendText(dst []byte, s *string) []byte {
 }
 
 // ListHeader is the table's header row.
-var ListHeader = []string{"WORKFLOW ID", "ACTIVITY ID", "TYPE", "ATTEMPT", "STATE", "WAITING", "HEARTBEAT", "DETAILS", "LAST FAILURE"}
+var ListHeader = []string{"WORKFLOW ID", "ACTIVITY ID", "TYPE", "ATTEMPT", "STATE", "WAITING", "HEARTBEAT", "DETAILS", "LAST FAILURE", "ASKS"}
 
 // PendingCells are the table's cells for a pending Activity; now is the time
 // that ages are counted to.
@@ -83,6 +102,7 @@ func PendingCells(a model.PendingActivity, now time.Time) []string {
 		heartbeat,
 		cellText(a.HeartbeatDetails),
 		cellText(a.LastFailure),
+		cellText(AskedText(a.Asked)),
 	}
 }
 

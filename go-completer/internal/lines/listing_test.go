@@ -19,11 +19,16 @@ func TestAppendPendingJSON(t *testing.T) {
 	}{
 		{model.PendingActivity{WorkflowID: "order-17", RunID: "01a2", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
 			State: "scheduled", WaitingSince: &since, LastFailure: ptr("Try later")},
-			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later"}` + "\n"},
+			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","input":null,"summary":null}` + "\n"},
 		// Times in UTC; texts as Python's json.dumps(ensure_ascii=False) writes them.
 		{model.PendingActivity{WorkflowID: "日本 \"q\"", RunID: "r", ActivityID: "a\\b", ActivityType: "T", Attempt: 1, State: "started",
 			LastHeartbeatTime: &beat, HeartbeatDetails: ptr("40%\tdone\n<é>\u2028"), LastFailure: ptr("")},
-			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":""}` + "\n"},
+			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":"","input":null,"summary":null}` + "\n"},
+		// What is asked: the arguments as JSON as they were read, the summary a text.
+		{model.PendingActivity{WorkflowID: "w", Asked: &model.Asked{Input: []string{`"<b>x</b>"`, `{"a":1}`, "null"}, Summary: ptr("Pay <now>")}},
+			`{"workflow_id":"w","run_id":"","activity_id":"","activity_type":"","attempt":0,"maximum_attempts":0,"state":"","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":["<b>x</b>",{"a":1},null],"summary":"Pay <now>"}` + "\n"},
+		{model.PendingActivity{WorkflowID: "w", Asked: &model.Asked{Input: []string{}}},
+			`{"workflow_id":"w","run_id":"","activity_id":"","activity_type":"","attempt":0,"maximum_attempts":0,"state":"","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":[],"summary":null}` + "\n"},
 	}
 	for _, tt := range tests {
 		if got := string(AppendPendingJSON(nil, tt.activity)); got != tt.want {
@@ -42,20 +47,26 @@ func TestPendingCells(t *testing.T) {
 		want     []string
 	}{
 		{"nothing but the IDs", model.PendingActivity{WorkflowID: "w", ActivityID: "1", ActivityType: "Activity", Attempt: 1, State: "started"},
-			[]string{"w", "1", "Activity", "1", "started", "-", "-", "-", "-"}},
+			[]string{"w", "1", "Activity", "1", "started", "-", "-", "-", "-", "-"}},
 		{"attempts, state, ages", model.PendingActivity{WorkflowID: "w", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
 			State: "cancel_requested", WaitingSince: ago(3*time.Minute + 12*time.Second + 999*time.Millisecond), LastHeartbeatTime: ago(5 * time.Second),
 			HeartbeatDetails: ptr("40% done"), LastFailure: ptr("Try later")},
-			[]string{"w", "1", "Activity", "2/3", "cancel requested", "3m12s", "5s ago", "40% done", "Try later"}},
+			[]string{"w", "1", "Activity", "2/3", "cancel requested", "3m12s", "5s ago", "40% done", "Try later", "-"}},
 		{"hours, and a time in the future", model.PendingActivity{Attempt: 1, State: "pause_requested",
 			WaitingSince: ago(26*time.Hour + 3*time.Minute + 4*time.Second), LastHeartbeatTime: ptr(now.Add(time.Minute))},
-			[]string{"", "", "", "1", "pause requested", "26h3m4s", "0s ago", "-", "-"}},
+			[]string{"", "", "", "1", "pause requested", "26h3m4s", "0s ago", "-", "-", "-"}},
 		{"under a second", model.PendingActivity{Attempt: 1, State: "scheduled", WaitingSince: ago(999 * time.Millisecond), LastHeartbeatTime: ago(time.Hour + 5*time.Second)},
-			[]string{"", "", "", "1", "scheduled", "0s", "1h0m5s ago", "-", "-"}},
+			[]string{"", "", "", "1", "scheduled", "0s", "1h0m5s ago", "-", "-", "-"}},
 		{"texts made one line", model.PendingActivity{Attempt: 1, HeartbeatDetails: ptr("  40%  done\n\tnearly "), LastFailure: ptr("")},
-			[]string{"", "", "", "1", "", "-", "-", "40% done nearly", ""}},
+			[]string{"", "", "", "1", "", "-", "-", "40% done nearly", "", "-"}},
 		{"texts cut to 40 code points", model.PendingActivity{Attempt: 1, HeartbeatDetails: ptr(long), LastFailure: ptr(long[:len(long)-1])},
-			[]string{"", "", "", "1", "", "-", "-", strings.Repeat("é", 39) + "…", strings.Repeat("é", 39) + "x"}},
+			[]string{"", "", "", "1", "", "-", "-", strings.Repeat("é", 39) + "…", strings.Repeat("é", 39) + "x", "-"}},
+		{"the summary, else the arguments: texts as text", model.PendingActivity{Attempt: 1, Asked: &model.Asked{Input: []string{`"Pay\n invoice"`, `{"a":1}`}}},
+			[]string{"", "", "", "1", "", "-", "-", "-", "-", `Pay invoice, {"a":1}`}},
+		{"a summary", model.PendingActivity{Attempt: 1, Asked: &model.Asked{Input: []string{`"x"`}, Summary: ptr(long)}},
+			[]string{"", "", "", "1", "", "-", "-", "-", "-", strings.Repeat("é", 39) + "…"}},
+		{"nothing to show", model.PendingActivity{Attempt: 1, Asked: &model.Asked{Input: []string{`""`}}},
+			[]string{"", "", "", "1", "", "-", "-", "-", "-", "-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,4 +18,16 @@ type PendingActivity struct {
 	LastHeartbeatTime *time.Time
 	HeartbeatDetails  *string
 	LastFailure       *string
+	// Asked is what the Activity asks (history.ReadAsked), nil when the history
+	// was not read (list --no-input) or holds no scheduled event for it.
+	Asked *Asked
+}
+
+// Asked is what a pending Activity was asked to do, from its scheduled event.
+type Asked struct {
+	// Input holds one compact JSON text per argument, as the input key writes
+	// it (docs/completer-cli.md).
+	Input []string
+	// Summary is the Workflow's summary of the Activity as text, or nil.
+	Summary *string
 }

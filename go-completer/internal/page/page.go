@@ -27,6 +27,8 @@ type LinkPage struct {
 	Title, Message, Form                   string
 	WorkflowID, RunID, ActivityID, Attempt string
 	Action, TextLabel, Text, For, Expires  string
+	// Summary and Input are what the Activity asks ("-": nothing to show).
+	Summary, Input string
 }
 
 var placeholder = regexp.MustCompile(`\{\{([A-Z_]+)\}\}`)
@@ -47,6 +49,8 @@ func Link(p LinkPage) []byte {
 		"TEXT":        html.EscapeString(p.Text),
 		"FOR":         html.EscapeString(p.For),
 		"EXPIRES":     html.EscapeString(p.Expires),
+		"SUMMARY":     html.EscapeString(p.Summary),
+		"INPUT":       html.EscapeString(p.Input),
 		"FORM":        p.Form,
 	}
 	return []byte(placeholder.ReplaceAllStringFunc(linkTemplate, func(m string) string {

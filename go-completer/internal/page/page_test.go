@@ -10,6 +10,7 @@ func TestLinkFillsEveryFieldEscapedButTheForm(t *testing.T) {
 		Title: `Approve "x" & <y>?`, Message: "it's {{FOR}}", Form: `<form method="post"></form>`,
 		WorkflowID: "wf<1>", RunID: "run", ActivityID: "a'1", Attempt: "2", Action: "Approve", TextLabel: "Result",
 		Text: "Grüße & ✓", For: "ada", Expires: "2026-12-06T09:00:00Z",
+		Summary: "Pay <b>3</b>", Input: "<script>alert('x')</script>\nline 2",
 	}))
 	for _, want := range []string{
 		"<title>Approve &#34;x&#34; &amp; &lt;y&gt;?</title>",
@@ -21,6 +22,9 @@ func TestLinkFillsEveryFieldEscapedButTheForm(t *testing.T) {
 		"<dt>Result</dt><dd>Grüße &amp; ✓</dd>",
 		"<dt>For</dt><dd>ada</dd>",
 		"<dt>Expires</dt><dd>2026-12-06T09:00:00Z</dd>",
+		// What the Activity asks, as text, its lines kept.
+		`<dt>Summary</dt><dd id="summary">Pay &lt;b&gt;3&lt;/b&gt;</dd>`,
+		"<dt>Input</dt><dd id=\"input\" class=\"asked\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;\nline 2</dd>",
 		"\n<form method=\"post\"></form>\n</body>",
 	} {
 		if !strings.Contains(got, want) {

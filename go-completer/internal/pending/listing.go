@@ -6,8 +6,11 @@ import (
 	"sync"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/async-completion/go-completer/internal/history"
 )
 
 // Service is the part of client.Client that the listing reads.
@@ -28,6 +31,12 @@ type Options struct {
 	Concurrency int
 	// RPCTimeout bounds each request on its own.
 	RPCTimeout time.Duration
+	// History, when set, is read for what the pending Activities of each
+	// described Workflow ask (one paged read of its run, bounded by
+	// RPCTimeout as a whole); nil leaves the histories unread (list
+	// --no-input). Namespace is the namespace it is read in.
+	History   history.Service
+	Namespace string
 	// Gone reports whether a describe's error means that the Workflow is not
 	// there any more (deleted since visibility listed it): it is left out.
 	Gone func(err error) bool
@@ -197,14 +206,14 @@ const (
 // describe reads one Workflow's pending Activities. A Workflow that closed
 // or went away since it was listed is left out.
 func describe(ctx context.Context, svc Service, opts Options, e execution) (w Workflow, found foundAs, err error) {
-	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
+	describeCtx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
 	defer cancel()
-	resp, err := svc.DescribeWorkflowExecution(ctx, e.workflowID, e.runID)
+	resp, err := svc.DescribeWorkflowExecution(describeCtx, e.workflowID, e.runID)
 	if err != nil {
 		if opts.Gone != nil && opts.Gone(err) {
 			return Workflow{}, foundGone, nil
 		}
-		return Workflow{}, foundGone, &RequestError{TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
+		return Workflow{}, foundGone, &RequestError{TimedOut: errors.Is(describeCtx.Err(), context.DeadlineExceeded), Err: err}
 	}
 	info := resp.GetWorkflowExecutionInfo()
 	if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
@@ -217,5 +226,35 @@ func describe(ctx context.Context, svc Service, opts Options, e execution) (w Wo
 	for _, activity := range resp.GetPendingActivities() {
 		w.Activities = append(w.Activities, newActivity(w.WorkflowID, w.RunID, activity))
 	}
+	if opts.History == nil || len(w.Activities) == 0 {
+		return w, foundRunning, nil
+	}
+	if err := addAsked(ctx, opts, &w); err != nil {
+		var requestErr *RequestError
+		if errors.As(err, &requestErr) && opts.Gone != nil && opts.Gone(requestErr.Err) {
+			return Workflow{}, foundGone, nil // deleted since its describe
+		}
+		return Workflow{}, foundGone, err
+	}
 	return w, foundRunning, nil
+}
+
+// addAsked reads the Workflow's history once, bounded by RPCTimeout as a
+// whole, for what each of its pending Activities asks.
+func addAsked(ctx context.Context, opts Options, w *Workflow) error {
+	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
+	defer cancel()
+	ids := make(map[string]bool, len(w.Activities))
+	for _, a := range w.Activities {
+		ids[a.ActivityID] = true
+	}
+	execution := &commonpb.WorkflowExecution{WorkflowId: w.WorkflowID, RunId: w.RunID}
+	asked, err := history.ReadAsked(ctx, opts.History, opts.Namespace, execution, ids)
+	if err != nil {
+		return &RequestError{TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
+	}
+	for i := range w.Activities {
+		w.Activities[i].Asked = asked[w.Activities[i].ActivityID]
+	}
+	return nil
 }

@@ -142,3 +142,34 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	w.(*exchange).status = http.StatusOK
 	htmlPage(w, http.StatusOK, h.page)
 }
+
+// activity serves GET /v1/activity: one pending Activity's /v1/pending line,
+// its whole input included, for the page's "Show all" (loaded on demand).
+// 409 once it is not pending (in the run given, else the latest).
+func (h *handler) activity(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
+	workflowID, activityID, runID := query.Get("workflow_id"), query.Get("activity_id"), query.Get("run_id")
+	if workflowID == "" || activityID == "" {
+		answer(w, http.StatusBadRequest, lines.OutcomeName(lines.ExitUsage), lines.ExitUsage, lines.ActivityNeedsIDs)
+		return
+	}
+	body, failure := h.backend.Pending(r.Context(), Scope{WorkflowID: workflowID})
+	if failure != nil {
+		answerOutcome(w, *failure)
+		return
+	}
+	for line := range bytes.Lines(body) {
+		var row struct {
+			RunID      string `json:"run_id"`
+			ActivityID string `json:"activity_id"`
+		}
+		if json.Unmarshal(line, &row) == nil && row.ActivityID == activityID && (runID == "" || runID == row.RunID) {
+			x := w.(*exchange)
+			x.status, x.outcome = http.StatusOK, lines.OutcomeName(lines.ExitOK)
+			writeBody(w, http.StatusOK, contentTypeJSON, line)
+			return
+		}
+	}
+	message := lines.ActivityNotPending(workflowID, activityID)
+	answer(w, http.StatusConflict, lines.OutcomeName(lines.ExitRefused), lines.ExitRefused, message)
+}

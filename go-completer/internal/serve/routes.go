@@ -72,6 +72,8 @@ func New(config Config, backend Backend) http.Handler {
 	}
 	h.mux.Handle("GET /v1/pending", h.guarded("/v1/pending", true, h.pending))
 	h.mux.Handle("/v1/pending", h.notAllowed("/v1/pending", "GET, HEAD"))
+	h.mux.Handle("GET /v1/activity", h.guarded("/v1/activity", true, h.activity))
+	h.mux.Handle("/v1/activity", h.notAllowed("/v1/activity", "GET, HEAD"))
 	h.mux.Handle("GET /v1/identity", h.guarded("/v1/identity", true, h.identity))
 	h.mux.Handle("/v1/identity", h.notAllowed("/v1/identity", "GET, HEAD"))
 	h.mux.Handle("GET /healthz", h.guarded("/healthz", false, h.healthz))

@@ -489,6 +489,32 @@ func TestPendingIsNDJSONOfTheScopeAsked(t *testing.T) {
 	}
 }
 
+// TestActivityIsOneLineOfThePendingListing: GET /v1/activity lists the
+// Workflow (its latest run) and answers the Activity's line, or 409.
+func TestActivityIsOneLineOfThePendingListing(t *testing.T) {
+	f := newFixture(t, false, "127.0.0.1:0")
+	one := `{"workflow_id":"w","run_id":"r1","activity_id":"1","input":["` + strings.Repeat("x", 1000) + `"]}` + "\n"
+	two := `{"workflow_id":"w","run_id":"r1","activity_id":"2","input":[]}` + "\n"
+	f.backend.pending = func(scope Scope) ([]byte, *model.Outcome) {
+		if scope.WorkflowID == "down" {
+			return nil, &model.Outcome{Code: 4, Message: "could not reach"}
+		}
+		return []byte(one + two), nil
+	}
+	wantAnswer(t, f.do("GET", "/v1/activity?workflow_id=w&activity_id=2", ""), 200, "application/json", two)
+	wantAnswer(t, f.do("GET", "/v1/activity?workflow_id=w&activity_id=1&run_id=r1", ""), 200, "application/json", one)
+	wantAnswer(t, f.do("GET", "/v1/activity?workflow_id=w&activity_id=1&run_id=r0", ""), 409, "application/json",
+		answerBody("refused", 3, `Activity "1" of Workflow "w" is not pending`))
+	wantAnswer(t, f.do("GET", "/v1/activity?workflow_id=w&activity_id=3", ""), 409, "application/json",
+		answerBody("refused", 3, `Activity "3" of Workflow "w" is not pending`))
+	wantAnswer(t, f.do("GET", "/v1/activity?workflow_id=down&activity_id=1", ""), 503, "application/json", answerBody("unreachable", 4, "could not reach"))
+	wantAnswer(t, f.do("GET", "/v1/activity?workflow_id=w", ""), 400, "application/json", answerBody("malformed", 2, lines.ActivityNeedsIDs))
+	want := []Scope{{WorkflowID: "w"}, {WorkflowID: "w"}, {WorkflowID: "w"}, {WorkflowID: "w"}, {WorkflowID: "down"}}
+	if fmt.Sprint(f.backend.scopes) != fmt.Sprint(want) {
+		t.Errorf("scopes = %+v\nwant %+v", f.backend.scopes, want)
+	}
+}
+
 func TestHealthz(t *testing.T) {
 	f := newFixture(t, false, "127.0.0.1:0")
 	wantAnswer(t, f.do("GET", "/healthz", ""), 200, "application/json", answerBody("ok", 0, "healthy"))

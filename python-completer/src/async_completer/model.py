@@ -118,6 +118,19 @@ class PendingActivity:
     last_heartbeat_time: Time | None
     heartbeat_details: str | None
     last_failure: str | None
+    # What the Activity asks (history/asked.py), None when the history was not read
+    # (`list --no-input`) or holds no scheduled event for it.
+    asked: Asked | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a pending Activity was asked to do, from its scheduled event: input holds one
+    compact JSON text per argument, as the `input` key writes it (docs/completer-cli.md);
+    summary the Workflow's summary of the Activity as text, or None."""
+
+    input: tuple[str, ...]
+    summary: str | None
 
 
 @dataclass(frozen=True)

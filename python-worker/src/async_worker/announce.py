@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +54,11 @@ class LinkSettings:
     expires_seconds: int = 72 * 3600
 
 
+# Reads the summary the Workflow gave this Activity (None: it gave none, or it could not be
+# read). The Worker hands in one over its client (history_summary); tests hand in a fake.
+SummaryReader = Callable[[activity.Info], Awaitable[str | None]]
+
+
 @dataclass
 class Announcer:
     """POSTs one announcement per attempt to url. clock is seconds since the epoch."""
@@ -62,8 +67,11 @@ class Announcer:
     links: LinkSettings
     timeout: float = ANNOUNCE_TIMEOUT_SECONDS
     clock: Callable[[], float] = field(default=time.time)
+    summary_reader: SummaryReader | None = None
 
-    def announcement(self, info: activity.Info, input: str) -> dict[str, Any]:
+    def announcement(
+        self, info: activity.Info, input: str, summary: str | None = None
+    ) -> dict[str, Any]:
         """The message for this attempt, in the order docs/completer-http.md shows it."""
         from async_completer import links
 
@@ -92,16 +100,18 @@ class Announcer:
         approve_url = link("approve", APPROVED)
         reject_url = link("reject", REJECTED)
         desc = f'Activity "{info.activity_id}" of Workflow "{workflow_id}" (attempt {info.attempt})'
+        # The summary is the headline; the input follows it when it says more.
+        asks = input if summary is None or summary == input else f"{summary}\nInput: {input}"
         return {
             "text": (
-                f"{desc} waits for a decision: {input}\n"
-                f"Approve: {approve_url}\nReject: {reject_url}"
+                f"{desc} waits for a decision: {asks}\nApprove: {approve_url}\nReject: {reject_url}"
             ),
             "workflow_id": workflow_id,
             "run_id": run_id,
             "activity_id": info.activity_id,
             "attempt": info.attempt,
             "input": input,
+            "summary": summary,
             "approve_url": approve_url,
             "reject_url": reject_url,
             "expires_at": datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -109,8 +119,9 @@ class Announcer:
 
     async def announce(self, info: activity.Info, input: str) -> None:
         """Sends this attempt's announcement; raises the retryable AnnouncementFailed."""
+        summary = None if self.summary_reader is None else await self.summary_reader(info)
         body = json.dumps(
-            self.announcement(info, input), ensure_ascii=False, separators=(",", ":")
+            self.announcement(info, input, summary), ensure_ascii=False, separators=(",", ":")
         ).encode()
         reason = await self.post(body)
         fields = (
@@ -189,6 +200,34 @@ def origin_of(url: str) -> str:
     origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
     more = parts.path not in ("", "/") or parts.query or parts.username
     return origin + "/…" if more else origin
+
+
+def history_summary(client: Any, timeout: float = ANNOUNCE_TIMEOUT_SECONDS) -> SummaryReader:
+    """A SummaryReader over the Worker's client: the summary of the Activity's scheduled
+    event, read from its Workflow's history by the completer's own reader (the one `list`
+    uses), within timeout. None when the history cannot be read: the announcement goes
+    out without it rather than not at all."""
+
+    async def read(info: activity.Info) -> str | None:
+        import asyncio
+
+        from async_completer.history.asked import read_asked
+        from temporalio.api.common.v1 import WorkflowExecution
+
+        execution = WorkflowExecution(
+            workflow_id=info.workflow_id or "", run_id=info.workflow_run_id or ""
+        )
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            async with asyncio.timeout(timeout):
+                asked = await read_asked(client, execution, {info.activity_id}, deadline)
+        except Exception as err:  # any failure leaves the summary out
+            announce_logger.info("msg=SummaryUnread activity_id=%s error=%s", info.activity_id, err)
+            return None
+        found = asked.get(info.activity_id)
+        return None if found is None else found.summary
+
+    return read
 
 
 def make_announcer(

@@ -25,6 +25,20 @@ class ActivitySettings:
     start_to_close_seconds: float = 300.0
     heartbeat_timeout_seconds: float | None = None
     maximum_attempts: int | None = None
+    # The Activity's summary (Temporal's user metadata): what a person deciding reads in
+    # `list`, the approval page and the announcement. None: derived from the input.
+    summary: str | None = None
+
+
+# A summary is a headline: a long input is cut to this many characters.
+SUMMARY_LIMIT = 200
+
+
+def default_summary(input: str) -> str:
+    """The summary of an Activity whose starter gave none: the input's first line, cut to
+    SUMMARY_LIMIT characters (the last an ellipsis)."""
+    first = input.strip().split("\n", 1)[0].strip()
+    return first if len(first) <= SUMMARY_LIMIT else first[: SUMMARY_LIMIT - 1] + "…"
 
 
 class ServerUnreachable(Exception):

@@ -1,6 +1,6 @@
 """The starter: starts the Workflow, prints its IDs, waits for and prints its result.
 
-python-starter [--workflow-id async] [--input TEXT] [--no-wait]
+python-starter [--workflow-id async] [--input TEXT] [--summary TEXT] [--no-wait]
                [--start-to-close-timeout SECONDS] [--heartbeat-timeout SECONDS]
                [--max-attempts N] [--address HOST:PORT] [--namespace NS]
 """
@@ -32,6 +32,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python-starter", description=__doc__.splitlines()[0])
     parser.add_argument("--workflow-id", default=DEFAULT_WORKFLOW_ID)
     parser.add_argument("--input", default=DEFAULT_INPUT, help="the Workflow's input text")
+    parser.add_argument(
+        "--summary",
+        metavar="TEXT",
+        help="the Activity's summary, what a person deciding reads first "
+        "(default: the input's first line)",
+    )
     parser.add_argument("--task-queue", default=TASK_QUEUE)
     parser.add_argument("--no-wait", action="store_true", help="return once the Workflow started")
     parser.add_argument(
@@ -69,6 +75,7 @@ async def main(args: argparse.Namespace, client: Any = None) -> str | None:
         start_to_close_seconds=args.start_to_close_timeout,
         heartbeat_timeout_seconds=args.heartbeat_timeout,
         maximum_attempts=args.max_attempts,
+        summary=args.summary or None,
     )
     try:
         handle = await client.start_workflow(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -31,6 +32,7 @@ from async_worker.announce import (
     Announcer,
     AnnounceSettingsError,
     announce_logger,
+    history_summary,
     make_announcer,
     origin_of,
 )
@@ -71,6 +73,9 @@ async def main(
     announcer: Announcer | None = None,
 ) -> None:
     client = await connect(address, namespace, metrics_runtime(metrics_bind))
+    if announcer is not None:
+        # The announcement carries the Activity's summary, read over this client.
+        announcer = dataclasses.replace(announcer, summary_reader=history_summary(client))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

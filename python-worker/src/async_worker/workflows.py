@@ -9,7 +9,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from async_worker.activities import AsyncActivity
-    from async_worker.shared import WORKFLOW_TYPE, ActivitySettings
+    from async_worker.shared import WORKFLOW_TYPE, ActivitySettings, default_summary
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -21,6 +21,9 @@ class Workflow:
         return await workflow.execute_activity_method(
             AsyncActivity.run,
             input,
+            # What the person who decides reads first (list, the approval page, the
+            # announcement), written into the scheduled event's user metadata.
+            summary=settings.summary or default_summary(input),
             start_to_close_timeout=timedelta(seconds=settings.start_to_close_seconds),
             heartbeat_timeout=timedelta(seconds=heartbeat) if heartbeat else None,
             retry_policy=(

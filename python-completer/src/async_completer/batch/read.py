@@ -45,6 +45,8 @@ _LISTED_KEYS = frozenset(
         "last_heartbeat_time",
         "heartbeat_details",
         "last_failure",
+        "input",
+        "summary",
     )
 )
 # What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it, and

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -119,9 +119,20 @@ async def read_history(client: Client, target: Target, deadline: float) -> Findi
     """Pages through the run's history (the token's run; by IDs the given run, else the
     latest), each page within what is left before deadline (loop time). Raises what the
     request raised."""
-    loop = asyncio.get_running_loop()
     reader = Reader(target)
     execution = WorkflowExecution(workflow_id=target.workflow_id, run_id=target.run_id or "")
+    async for event in history_events(client, execution, deadline):
+        reader.see(event)
+    return finding_of(reader.seen)
+
+
+async def history_events(
+    client: Client, execution: WorkflowExecution, deadline: float
+) -> AsyncIterator[HistoryEvent]:
+    """The run's events in order, read a page at a time (ASYNC_COMPLETER_HISTORY_PAGE_SIZE),
+    each page within what is left before deadline (loop time): only one page is held at a
+    time. Raises what the request raised."""
+    loop = asyncio.get_running_loop()
     page_token = b""
     while True:
         response = await client.workflow_service.get_workflow_execution_history(
@@ -135,10 +146,10 @@ async def read_history(client: Client, target: Target, deadline: float) -> Findi
             timeout=timedelta(seconds=max(deadline - loop.time(), 0.001)),
         )
         for event in response.history.events:
-            reader.see(event)
+            yield event
         page_token = response.next_page_token
         if not page_token:
-            return finding_of(reader.seen)
+            return
 
 
 def finding_of(seen: Seen) -> Finding:

@@ -8,6 +8,7 @@ what it returns. A failure's text comes without its `error: ` prefix, which erro
 adds, because a batch's JSON lines carry the same text without it.
 """
 
+from async_completer.lines.asked import *  # noqa: F403
 from async_completer.lines.batch import *  # noqa: F403
 from async_completer.lines.connection import *  # noqa: F403
 from async_completer.lines.history import *  # noqa: F403

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from async_completer.lines.asked import asked_text
 from async_completer.lines.batch import json_string
 from async_completer.text import one_line
 from async_completer.times import format_rfc3339nano, go_duration
 
 if TYPE_CHECKING:
-    from async_completer.model import PendingActivity, Time
+    from async_completer.model import Asked, PendingActivity, Time
 
 BOTH_SCOPES = "give either --workflow-id or --query, not both"
 TABLE_HEADER = (
@@ -22,8 +23,9 @@ TABLE_HEADER = (
     "HEARTBEAT",
     "DETAILS",
     "LAST FAILURE",
+    "ASKS",
 )
-# DETAILS and LAST FAILURE are cut to this many code points, the last of them an ellipsis.
+# DETAILS, LAST FAILURE and ASKS are cut to this many code points, the last of them an ellipsis.
 CELL_LIMIT = 40
 
 
@@ -58,8 +60,16 @@ def list_json_line(a: PendingActivity) -> str:
         f'"waiting_since":{_time(a.waiting_since)},'
         f'"last_heartbeat_time":{_time(a.last_heartbeat_time)},'
         f'"heartbeat_details":{_text(a.heartbeat_details)},'
-        f'"last_failure":{_text(a.last_failure)}}}'
+        f'"last_failure":{_text(a.last_failure)},{_asked_keys(a.asked)}}}'
     )
+
+
+def _asked_keys(asked: Asked | None) -> str:
+    """The input and summary keys: the input as a JSON array of its arguments (each as
+    history/asked.py wrote it), null when the history was not read."""
+    if asked is None:
+        return '"input":null,"summary":null'
+    return f'"input":[{",".join(asked.input)}],"summary":{_text(asked.summary)}'
 
 
 def _age(value: Time | None, now_ns: int) -> str | None:
@@ -93,6 +103,7 @@ def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
         "-" if heartbeat is None else f"{heartbeat} ago",
         _cut(a.heartbeat_details),
         _cut(a.last_failure),
+        _cut(asked_text(a.asked)),
     )
 
 

@@ -1,5 +1,5 @@
 """Finding the pending Activities: visibility finds the Workflows, describe reads each
-one's pending Activities.
+one's pending Activities, then (unless told not to) its history for what they ask.
 
 Visibility is read one page at a time, and each page's running Workflows are described
 concurrently (at most `concurrency` describes in flight) before the next page is read: memory
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol, TypeVar
 
@@ -26,6 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer import lines
 from async_completer.connection import Server
+from async_completer.history.asked import read_asked
 from async_completer.lines.errors import ServerRefused, ServerUnreachable
 from async_completer.model import PendingActivity
 from async_completer.pending.activity import row_of
@@ -69,8 +70,19 @@ class Lister:
     """One listing on a connected client. Each request (a visibility page, a describe) is
     bounded by --rpc-timeout on its own."""
 
-    def __init__(self, client: Client, server: Server, timeout: float, concurrency: int) -> None:
+    def __init__(
+        self,
+        client: Client,
+        server: Server,
+        timeout: float,
+        concurrency: int,
+        *,
+        read_input: bool = True,
+    ) -> None:
         self._client = client
+        # Whether each Workflow's history is read for what its Activities ask
+        # (`list --no-input` reads none).
+        self._read_input = read_input
         self._server = server
         self._timeout = timeout
         self._concurrency = concurrency
@@ -140,9 +152,26 @@ class Lister:
         except _Gone:
             return False  # deleted since visibility saw it: left out
         rows = pending_of(execution, response)
-        if rows is not None:  # else closed since visibility saw it: left out
-            sink.workflow(rows)
+        if rows is None:  # closed since visibility saw it: left out
+            return True
+        if rows and self._read_input:
+            try:
+                rows = await self._with_asked(rows)
+            except _Gone:
+                return False  # deleted since its describe: left out
+        sink.workflow(rows)
         return True
+
+    async def _with_asked(self, rows: list[PendingActivity]) -> list[PendingActivity]:
+        """The rows with what each Activity asks, from one read of their run's history,
+        bounded by --rpc-timeout as a whole."""
+        execution = WorkflowExecution(workflow_id=rows[0].workflow_id, run_id=rows[0].run_id)
+        deadline = asyncio.get_running_loop().time() + self._timeout
+        asked = await self._call(
+            read_asked(self._client, execution, {row.activity_id for row in rows}, deadline),
+            query=False,
+        )
+        return [replace(row, asked=asked.get(row.activity_id)) for row in rows]
 
     async def _call(self, call: Awaitable[T], *, query: bool) -> T:
         try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from async_completer.lines.errors import CompleterError, PayloadTooLarge
-from async_completer.model import Link
+from async_completer.model import Asked, Link
 
 
 @dataclass(frozen=True)
@@ -63,13 +63,15 @@ LINK_FAILED = "failed"
 @dataclass(frozen=True)
 class LinkAnswer:
     """One page of link.html: its kind, title and message, the link it describes (None: a
-    bad link, every field `-`), and its form (the page's own markup)."""
+    bad link, every field `-`), its form (the page's own markup), and what the Activity
+    asks (None: not read, `-`)."""
 
     kind: str
     title: str
     message: str
     link: Link | None
     form: str = ""
+    asked: Asked | None = None
 
 
 class Backend(Protocol):

@@ -1,7 +1,7 @@
 """The job routes (POST /v1/complete, /v1/fail, /v1/heartbeat, /v1/cancel), GET
-/v1/pending, /v1/identity, /healthz and the approval page: each parses what HTTP brings,
-asks the Backend, and answers (Go: internal/serve/handlers.go). HTTP adds the status code
-and nothing else.
+/v1/pending, /v1/activity, /v1/identity, /healthz and the approval page: each parses what
+HTTP brings, asks the Backend, and answers (Go: internal/serve/handlers.go). HTTP adds the
+status code and nothing else.
 """
 
 from __future__ import annotations
@@ -135,6 +135,26 @@ class Handlers:
         response = web.Response(body=found, headers={"Content-Type": NDJSON_TYPE})
         response[OUTCOME] = lines.outcome_of(0)
         return response
+
+    async def activity(self, request: web.Request) -> web.StreamResponse:
+        """GET /v1/activity: one pending Activity's /v1/pending line, its whole input
+        included, for the page's "Show all" (loaded on demand). 409 once it is not pending
+        (in the run given, else the latest)."""
+        params = query_params(request.rel_url.raw_query_string)
+        workflow_id, activity_id = params.get("workflow_id", ""), params.get("activity_id", "")
+        if not workflow_id or not activity_id:
+            return malformed(400, lines.ACTIVITY_NEEDS_IDS)
+        run_id = params.get("run_id", "")
+        found = await self._backend.pending(Scope(workflow_id, None))
+        if isinstance(found, Answer):
+            return answered(found)
+        for line in found.splitlines(keepends=True):
+            row = json.loads(line)
+            if row["activity_id"] == activity_id and run_id in ("", row["run_id"]):
+                response = web.Response(body=line, headers={"Content-Type": JSON_TYPE})
+                response[OUTCOME] = lines.outcome_of(0)
+                return response
+        return answered(Answer(3, lines.activity_not_pending(workflow_id, activity_id)))
 
     async def identity(self, request: web.Request) -> web.StreamResponse:
         """GET /v1/identity: what an action would record as who acted, for the page to show

@@ -13,7 +13,8 @@ import re
 
 from aiohttp import web
 
-from async_completer.model import APPROVE, Link
+from async_completer import lines
+from async_completer.model import APPROVE, Asked, Link
 from async_completer.serve import backend
 from async_completer.serve.answer import html
 from async_completer.serve.backend import Backend
@@ -65,13 +66,22 @@ def fields_of(link: Link | None) -> dict[str, str]:
     }
 
 
-def fill(template: str, title: str, message: str, link: Link | None, form: str = "") -> bytes:
+def fill(
+    template: str,
+    title: str,
+    message: str,
+    link: Link | None,
+    form: str = "",
+    asked: Asked | None = None,
+) -> bytes:
     """The page: every {{NAME}} replaced in one pass by its escaped value; FORM is the
     page's own markup, not escaped."""
     values = {
         "TITLE": escape(title),
         "MESSAGE": escape(message),
         **{name: escape(value) for name, value in fields_of(link).items()},
+        "SUMMARY": escape(lines.summary_shown(asked)),
+        "INPUT": escape(lines.input_shown(asked)),
         "FORM": form,
     }
     filled = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
@@ -93,5 +103,5 @@ class LinkRoutes:
 
     async def _answer(self, request: web.Request, act: bool) -> web.StreamResponse:
         page = await self._backend.link(request.match_info["link"], act)
-        body = fill(self._template, page.title, page.message, page.link, page.form)
+        body = fill(self._template, page.title, page.message, page.link, page.form, page.asked)
         return html(STATUSES[page.kind], body)

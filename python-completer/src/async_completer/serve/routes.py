@@ -151,6 +151,7 @@ def make_app(backend: Backend, settings: Settings) -> web.Application:
     for verb in VERBS:
         app.router.add_post(f"/v1/{verb}", handlers.job(verb))
     app.router.add_get("/v1/pending", handlers.pending)
+    app.router.add_get("/v1/activity", handlers.activity)
     app.router.add_get("/v1/identity", handlers.identity)
     app.router.add_get("/healthz", handlers.healthz)
     app.router.add_get("/", handlers.approval_page)

@@ -99,6 +99,11 @@ class Table(Lines):
     '"Running").',
 )
 @click.option("--json", "json_lines", is_flag=True, help="One JSON line per pending Activity.")
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Leave the histories unread: no input or summary (null, -), faster.",
+)
 @concurrency_option("Describes in flight at most, 1 to 1000.")
 @click.option(
     "--page-size",
@@ -116,6 +121,7 @@ def list_pending(
     workflow_id: str | None,
     query: str | None,
     json_lines: bool,
+    no_input: bool,
     concurrency: str,
     page_size: str,
     address: str | None,
@@ -142,16 +148,22 @@ def list_pending(
     from async_completer.pending.listing import DEFAULT_QUERY, Scope
 
     scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
+    read_input = not no_input
     if json_lines:
-        _list_into(connection, scope, size, workers, JsonLines())
+        _list_into(connection, scope, size, workers, JsonLines(), read_input)
         return
     table = Table()
-    looked_at = _list_into(connection, scope, size, workers, table)
+    looked_at = _list_into(connection, scope, size, workers, table, read_input)
     table.finish(looked_at)
 
 
 def _list_into(
-    connection: Connection, scope: Scope, page_size: int, concurrency: int, sink: Sink
+    connection: Connection,
+    scope: Scope,
+    page_size: int,
+    concurrency: int,
+    sink: Sink,
+    read_input: bool,
 ) -> int:
     """Connects (within --rpc-timeout) and lists the scope into sink. Returns how many
     Workflows were looked at; raises the contract's error."""
@@ -169,7 +181,7 @@ def _list_into(
                 client = await connect(config, server)
         except Exception as err:
             raise failure_for(err, server) from err
-        lister = Lister(client, server, connection.rpc_timeout, concurrency)
+        lister = Lister(client, server, connection.rpc_timeout, concurrency, read_input=read_input)
         try:
             await lister.run(scope, page_size, sink)
         except Exception as err:

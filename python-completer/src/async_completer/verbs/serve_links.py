@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.client import Client
 
 from async_completer import lines
 from async_completer.connection import Server
+from async_completer.history.asked import read_asked
 from async_completer.identity import SERVE, link_actor, recorded
 from async_completer.lines.errors import CompleterError, ServerRefused, ServerUnreachable
 from async_completer.links import APPROVE, BadLink, Link, LinkKeys, expired, verify
-from async_completer.model import Job, Target
+from async_completer.model import Asked, Job, Target
 from async_completer.pending.attempt import pending_attempt
 from async_completer.send.errors import failure_for, not_pending_any_more
 from async_completer.send.refusal import explain
@@ -62,6 +64,7 @@ class TemporalLinks:
                     lines.confirm(target.description, link.action),
                     link,
                     lines.confirm_form(link.action),
+                    await self._asked(link),
                 )
             message = await self._act(link, target)
         except CompleterError as err:
@@ -72,7 +75,21 @@ class TemporalLinks:
                 title = lines.TITLE_UNREACHABLE
                 return LinkAnswer(backend.LINK_UNREACHABLE, title, err.message, link)
             return LinkAnswer(backend.LINK_FAILED, lines.TITLE_ERROR, err.message, link)
-        return LinkAnswer(backend.LINK_SHOWN, lines.done_title(link.action), message, link)
+        title = lines.done_title(link.action)
+        return LinkAnswer(backend.LINK_SHOWN, title, message, link, asked=await self._asked(link))
+
+    async def _asked(self, link: Link) -> Asked | None:
+        """What the link's Activity asks, from its scheduled event in the run's history (a
+        closed Activity's too); None when the history cannot be read: the page still
+        answers."""
+        execution = WorkflowExecution(workflow_id=link.workflow_id, run_id=link.run_id)
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        try:
+            async with asyncio.timeout(self.timeout):
+                found = await read_asked(self.client, execution, {link.activity_id}, deadline)
+        except Exception:
+            return None
+        return found.get(link.activity_id)
 
     async def _check_pending(self, link: Link, target: Target) -> None:
         """Raises the refusal, saying what closed it, unless the Activity is pending at the
