@@ -10,14 +10,18 @@ Sample = tuple[str, tuple[tuple[str, str], ...]]
 
 
 def scrape(port: int) -> dict[Sample, float]:
-    """Every completer_* sample on the page: (name, sorted labels) -> value."""
+    """Every completer_* sample on the page: (name, sorted labels) -> value. A bucket's
+    `le` is read as a number, as Prometheus reads it: Go writes 1, Python 1.0."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:
         text = response.read().decode()
     samples: dict[Sample, float] = {}
     for family in text_string_to_metric_families(text):
         for s in family.samples:
             if s.name.startswith("completer_"):
-                samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+                labels = dict(s.labels)
+                if "le" in labels:
+                    labels["le"] = repr(float(labels["le"]))
+                samples[(s.name, tuple(sorted(labels.items())))] = s.value
     return samples
 
 

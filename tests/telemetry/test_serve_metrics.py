@@ -77,7 +77,7 @@ def test_serve_counts_each_request_exactly(kind: str, demo: Any, tmp_path: Path)
     }
     duration = "completer_http_request_duration_seconds"
     assert value(samples, f"{duration}_count", route=ROUTE) == 8
-    assert value(samples, f"{duration}_bucket", route=ROUTE, le="+Inf") == 8
+    assert value(samples, f"{duration}_bucket", route=ROUTE, le="inf") == 8
     assert counts(samples, "completer_temporal_requests_total") == {
         (("operation", "complete"), ("result", "OK")): 3.0,
         (("operation", "complete"), ("result", "NOT_FOUND")): 3.0,

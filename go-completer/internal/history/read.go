@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // Service is the part of the WorkflowService that the reading uses.
@@ -56,13 +57,15 @@ func read(ctx context.Context, svc Service, namespace string, t model.Target) (m
 	s := scan{target: t, scheduledID: t.ScheduledEventID}
 	var next []byte
 	for {
-		page, err := svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
+		pageCtx, done := telemetry.Call(ctx, "history", true)
+		page, err := svc.GetWorkflowExecutionHistory(pageCtx, &workflowservice.GetWorkflowExecutionHistoryRequest{
 			Namespace:              namespace,
 			Execution:              &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
 			NextPageToken:          next,
 			MaximumPageSize:        pageSize(),
 			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
 		})
+		done(err)
 		if err != nil {
 			return model.Finding{}, err
 		}

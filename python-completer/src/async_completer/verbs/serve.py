@@ -83,7 +83,6 @@ def serve(
     from async_completer.serve.listen import load_tls, parse_listen
 
     where = parse_listen(listen)
-    metrics = parse_listen(metrics_listen, "--metrics-listen") if metrics_listen else None
     if not where.loopback and auth_token_file is None:
         raise UsageFailure(lines.listen_not_loopback(where.host))
     credentials = read_credentials(auth_token_file) if auth_token_file is not None else None
@@ -96,6 +95,7 @@ def serve(
         if warning is not None:
             with contextlib.suppress(OSError, ValueError):
                 write_line(warning, err=True)
+    metrics = parse_listen(metrics_listen, "--metrics-listen") if metrics_listen else None
     from async_completer.verbs.serve_run import run
 
     connection = Connection(address, namespace, timeout, rpc_timeout)
