@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-logr/logr"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
@@ -48,6 +50,10 @@ func StartTracing(program string) {
 	if state.tracer != nil || !Wanted(os.Getenv) {
 		return
 	}
+	// Nothing but the program's own lines may reach standard error: an export
+	// that fails is no failure of the completer's.
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(error) {}))
+	otel.SetLogger(logr.Discard())
 	exporter, err := otlptracehttp.New(context.Background())
 	if err != nil {
 		return
