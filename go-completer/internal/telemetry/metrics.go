@@ -22,8 +22,19 @@ type Metrics struct {
 	temporalUp      prometheus.Gauge
 }
 
-// NewMetrics makes the metrics, registered in a new registry.
+// NewMetrics makes serve's metrics, registered in a new registry.
 func NewMetrics() *Metrics {
+	m := newMetrics()
+	m.Registry.MustRegister(m.requests, m.requestSeconds, m.InFlight)
+	return m
+}
+
+// NewBatchMetrics makes a batch's metrics: those of serve but the HTTP ones.
+func NewBatchMetrics() *Metrics {
+	return newMetrics()
+}
+
+func newMetrics() *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -61,7 +72,7 @@ func NewMetrics() *Metrics {
 			Help: "1 when the last request to Temporal was answered, 0 when it was not.",
 		}),
 	}
-	m.Registry.MustRegister(m.requests, m.requestSeconds, m.InFlight, m.jobs, m.links, m.temporal, m.temporalSeconds, m.temporalUp)
+	m.Registry.MustRegister(m.jobs, m.links, m.temporal, m.temporalSeconds, m.temporalUp)
 	return m
 }
 

@@ -30,26 +30,29 @@ _LINK_METHODS = frozenset(("GET", "HEAD", "POST"))
 class Metrics:
     """completer_* metrics (docs/completer-http.md, "Seeing it run")."""
 
-    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+    def __init__(self, registry: CollectorRegistry | None = None, *, http: bool = True) -> None:
+        """http=False leaves the HTTP metrics out (a batch's metrics file)."""
         # No *_created series: Go's client has none, and both expose the same series.
         disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = registry or CollectorRegistry(auto_describe=True)
         r = self.registry
+        # The HTTP metrics of a batch: made, never registered, so never written.
+        h = r if http else None
         self.requests = Counter(
             "completer_http_requests",
             "HTTP requests answered, by route, method, status and outcome.",
             ("route", "method", "status", "outcome"),
-            registry=r,
+            registry=h,
         )
         self.request_seconds = Histogram(
             "completer_http_request_duration_seconds",
             "Time from a request's headers to its answer, by route.",
             ("route",),
             buckets=BUCKETS,
-            registry=r,
+            registry=h,
         )
         self.in_flight = Gauge(
-            "completer_http_requests_in_flight", "HTTP requests being answered.", registry=r
+            "completer_http_requests_in_flight", "HTTP requests being answered.", registry=h
         )
         self.jobs = Counter(
             "completer_jobs",
