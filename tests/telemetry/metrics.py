@@ -9,15 +9,16 @@ from prometheus_client.parser import text_string_to_metric_families
 Sample = tuple[str, tuple[tuple[str, str], ...]]
 
 
-def scrape(port: int) -> dict[Sample, float]:
-    """Every completer_* sample on the page: (name, sorted labels) -> value. A bucket's
-    `le` is read as a number, as Prometheus reads it: Go writes 1, Python 1.0."""
+def scrape(port: int, prefix: str = "completer_") -> dict[Sample, float]:
+    """Every sample on the page whose name starts with prefix: (name, sorted labels) ->
+    value. A bucket's `le` is read as a number, as Prometheus reads it: Go writes 1, Python
+    1.0."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:
         text = response.read().decode()
     samples: dict[Sample, float] = {}
     for family in text_string_to_metric_families(text):
         for s in family.samples:
-            if s.name.startswith("completer_"):
+            if s.name.startswith(prefix):
                 labels = dict(s.labels)
                 if "le" in labels:
                     labels["le"] = repr(float(labels["le"]))

@@ -59,6 +59,7 @@ def test_serve_counts_each_request_exactly(kind: str, demo: Any, tmp_path: Path)
     try:
         _sequence(demo, serve)
         samples = scrape(port)
+        sdk = scrape(port, prefix="temporal_request")
     finally:
         serve.stop()
     requests = "completer_http_requests_total"
@@ -90,6 +91,9 @@ def test_serve_counts_each_request_exactly(kind: str, demo: Any, tmp_path: Path)
     assert value(samples, "completer_http_requests_in_flight") == 0
     assert value(samples, "completer_temporal_up") == 1
     assert counts(samples, "completer_links_total") == {}
+    # The SDK's own client metrics, beside them: its request count and latency.
+    assert sum(counts(sdk, "temporal_request_total").values()) >= 6
+    assert sum(counts(sdk, "temporal_request_latency_seconds_count").values()) >= 6
 
 
 def test_both_languages_expose_the_same_series(demo: Any, tmp_path: Path) -> None:

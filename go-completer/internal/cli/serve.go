@@ -136,6 +136,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	if err != nil {
 		return err
 	}
+	var metrics *telemetry.Metrics
+	if cmd.metricsListen.set {
+		// Before the client: the SDK's own metrics go with serve's.
+		metrics = telemetry.NewMetrics()
+		telemetry.UseMetrics(metrics)
+		options.MetricsHandler = metrics.SDKHandler()
+	}
 	c, err := newClient(options)
 	if err != nil {
 		return lines.Other(err)
@@ -146,7 +153,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	if err != nil {
 		return lines.CannotListen(cmd.listen, listenReason(err))
 	}
-	metricsServer, err := serveMetrics(cmd.metricsListen, metricsListen)
+	metricsServer, err := serveMetrics(cmd.metricsListen, metricsListen, metrics)
 	if err != nil {
 		listener.Close()
 		return err
@@ -208,10 +215,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	return nil
 }
 
-// serveMetrics turns the metrics on and serves GET /metrics on
+// serveMetrics serves GET /metrics of metrics on
 // --metrics-listen (nil: not given). Its own address, not the routes': a
 // scraper needs no credential, and what it reads holds none.
-func serveMetrics(given optionalText, listen serve.Listen) (*http.Server, error) {
+func serveMetrics(given optionalText, listen serve.Listen, metrics *telemetry.Metrics) (*http.Server, error) {
 	if !given.set {
 		return nil, nil
 	}
@@ -219,8 +226,6 @@ func serveMetrics(given optionalText, listen serve.Listen) (*http.Server, error)
 	if err != nil {
 		return nil, lines.CannotListen(given.value, listenReason(err))
 	}
-	metrics := telemetry.NewMetrics()
-	telemetry.UseMetrics(metrics)
 	server := serve.NewServer(serve.MetricsHandler(metrics), nil)
 	go func() { _ = server.Serve(listener) }()
 	return server, nil

@@ -20,12 +20,15 @@ type Metrics struct {
 	temporal        *prometheus.CounterVec
 	temporalSeconds *prometheus.HistogramVec
 	temporalUp      prometheus.Gauge
+	// sdk holds the SDK's client metrics (serve's; none in a batch).
+	sdk *sdkMetrics
 }
 
 // NewMetrics makes serve's metrics, registered in a new registry.
 func NewMetrics() *Metrics {
 	m := newMetrics()
-	m.Registry.MustRegister(m.requests, m.requestSeconds, m.InFlight)
+	m.sdk = newSDKMetrics()
+	m.Registry.MustRegister(m.requests, m.requestSeconds, m.InFlight, m.sdk)
 	return m
 }
 

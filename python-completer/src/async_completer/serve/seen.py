@@ -4,7 +4,9 @@ and how is the telemetry room's; this module knows aiohttp."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
@@ -61,13 +63,10 @@ async def serve_metrics(listen: Listen | None, limits: Limits) -> Service | None
     """serve --metrics-listen: turns the metrics on and serves GET /metrics on that address
     (None: metrics off). Its own address, not the routes': a scraper needs no credential,
     and what it reads holds none."""
-    if listen is None:
+    metrics = STATE.metrics
+    if listen is None or metrics is None:
         return None
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
-    from async_completer.telemetry.metrics import Metrics
-
-    metrics = STATE.metrics = Metrics()
 
     async def scrape(request: web.Request) -> web.StreamResponse:
         body = generate_latest(metrics.registry)
@@ -75,4 +74,24 @@ async def serve_metrics(listen: Listen | None, limits: Limits) -> Service | None
 
     app = web.Application()
     app.router.add_get("/metrics", scrape)
+    if STATE.sdk is not None:
+        app.cleanup_ctx.append(_draining(STATE.sdk))
     return await start(app, bind(listen), None, limits, 0.0)
+
+
+def _draining(sdk: Any) -> Any:
+    """Drains the SDK's metric buffer every DRAIN_SECONDS while the app runs: the core drops
+    what a full buffer cannot take."""
+    from async_completer.telemetry.sdk_metrics import DRAIN_SECONDS
+
+    async def drain(app: web.Application) -> AsyncIterator[None]:
+        async def every() -> None:
+            while True:
+                await asyncio.sleep(DRAIN_SECONDS)
+                sdk.drain()
+
+        task = asyncio.create_task(every())
+        yield
+        task.cancel()
+
+    return drain

@@ -32,6 +32,7 @@ class _State:
     metrics: Any = None
     tracer: Any = None
     provider: Any = None  # the TracerProvider, flushed at the end
+    sdk: Any = None  # telemetry.sdk_metrics.SdkMetrics: the SDK's client metrics (serve)
 
 
 STATE = _State()

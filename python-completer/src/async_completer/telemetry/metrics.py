@@ -123,3 +123,15 @@ class Metrics:
         self._child(self.temporal_seconds, operation).observe(seconds)
         if result != "CANCELLED":
             self.temporal_up.set(0 if result in DOWN else 1)
+
+
+def start_serve_metrics() -> Metrics:
+    """Turns serve's metrics on, the SDK's client metrics beside them: the client made after
+    this call records into them (connection.py's runtime)."""
+    from async_completer.telemetry.hooks import STATE
+    from async_completer.telemetry.sdk_metrics import SdkMetrics
+
+    metrics = STATE.metrics = Metrics()
+    STATE.sdk = SdkMetrics()
+    metrics.registry.register(STATE.sdk)
+    return metrics

@@ -48,6 +48,10 @@ def run(
 ) -> None:
     """Serves until SIGTERM or SIGINT. Raises the contract's error for a start-up refusal
     (Temporal's configuration, the address taken); returns after a stop."""
+    if metrics is not None:
+        from async_completer.telemetry.metrics import start_serve_metrics
+
+        start_serve_metrics()  # before the client: the SDK's metrics go with serve's
     config, server = client_config(connection)
     settings = _Start(listen, credentials, tls, limits or Limits(), link_keys, metrics)
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
