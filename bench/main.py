@@ -33,6 +33,7 @@ from bench.pending_scale import measure_pending
 from bench.procs import BenchWorker, TokenLog, machine_facts
 from bench.report import Run
 from bench.serving import CLIENTS, ServePhase, measure_serve
+from bench.telemetry import TelemetryPhase, measure_telemetry
 from tests.harness import DevServer
 
 T = TypeVar("T")
@@ -99,6 +100,12 @@ async def measure(
         await phase(
             f"already done, {args.runs} runs per channel",
             measure_already(bench, args.runs, run.already),
+        )
+    if "telemetry" in args.phases and args.serve_sizes:
+        run.telemetry = TelemetryPhase(args.serve_sizes[0])
+        await phase(
+            f"telemetry's overhead, N = {args.serve_sizes[0]}",
+            measure_telemetry(bench, args.serve_sizes[0], run.telemetry),
         )
     # Pending scale last: its Activities stay pending until the server goes away.
     if "pending" in args.phases and args.pending:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import already, listing, serving
+from bench import already, listing, serving, telemetry
 from bench.already import AlreadyTimings
 from bench.base import SDK
 from bench.bulk import BulkRun
@@ -19,6 +19,7 @@ from bench.one import OneCompletion
 from bench.pending_scale import PendingLevel
 from bench.prepare import START_CONCURRENCY, Preparation
 from bench.serving import ServePhase
+from bench.telemetry import TelemetryPhase
 
 # The issue's targets. Missing one never fails the run: the report says so.
 GO_P50_MS = 100.0
@@ -46,6 +47,7 @@ class Run:
     listing: ListPhase | None = None
     serve: ServePhase | None = None
     already: list[AlreadyTimings] = dataclasses.field(default_factory=list)
+    telemetry: TelemetryPhase | None = None  # issue 21 (bench/telemetry.py)
 
 
 @dataclass
@@ -100,7 +102,7 @@ def targets(run: Run) -> list[Target]:
                     None if ratio is None else ratio >= share,
                 )
             )
-    for phase, module in ((run.listing, listing), (run.serve, serving)):
+    for phase, module in ((run.listing, listing), (run.serve, serving), (run.telemetry, telemetry)):
         if phase is not None:
             found += [Target(*t) for t in module.targets(phase)]
     if run.pending:
@@ -266,6 +268,8 @@ def markdown(run: Run, chart: str | None) -> str:
         lines += serving.markdown(run.serve)
     if run.already:
         lines += already.markdown(run.already)
+    if run.telemetry is not None:
+        lines += telemetry.markdown(run.telemetry)
     if run.errors:
         lines += ["", "## Not measured", "", *(f"- {e}" for e in run.errors)]
     if chart:
