@@ -8,12 +8,13 @@ credential."""
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.harness import clean_env, run_completer, wait_until
+from tests.harness import clean_env, free_port, run_completer, wait_until
 from tests.serve.harness import KINDS, ServeProcess
 from tests.telemetry.otlp import Span, receiver
 
@@ -130,3 +131,20 @@ def _check_no_secret(raw: bytes, tokens: list[str], texts: list[str]) -> None:
         assert bytes.fromhex(token) not in raw
     for text in texts:
         assert text.encode() not in raw, text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_endpoint_that_does_not_answer_costs_little(kind: str, demo: Any) -> None:
+    """Traces are no reason to fail: a completion with the endpoint down succeeds, says
+    nothing more on standard error, and waits for the endpoint at most about 5 s."""
+    _, line = demo.pending()
+    closed = f"http://127.0.0.1:{free_port()}"
+    began = time.monotonic()
+    done = run_completer(
+        kind,
+        ["complete", "--tasktoken", line.token, "--result", "endpoint down"],
+        demo.server.address,
+        env=_otel_env(demo.server.address, closed, "down"),
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert time.monotonic() - began < 9

@@ -46,12 +46,13 @@ def start(program: str, env: Mapping[str, str] = os.environ) -> None:
 
 
 def finish() -> None:
-    """Sends the spans still waiting (bounded), and turns traces off."""
+    """Sends the spans still waiting, for at most FLUSH_MILLIS, and turns traces off. No
+    shutdown: it would wait for an export that hangs as long as the exporter's own timeout,
+    and the program leaves with os._exit right after."""
     provider, STATE.provider, STATE.tracer = STATE.provider, None, None
     if provider is not None:
         with contextlib.suppress(Exception):
             provider.force_flush(FLUSH_MILLIS)
-            provider.shutdown()
 
 
 @contextlib.contextmanager
