@@ -4,12 +4,13 @@ is exactly what happened, with the same names, labels and buckets in both langua
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.harness import clean_env, free_port
+from tests.harness import clean_env, free_port, run_completer
 from tests.serve.harness import KINDS, ServeProcess
 from tests.telemetry.metrics import counts, scrape, value
 
@@ -113,3 +114,23 @@ def test_both_languages_expose_the_same_series(demo: Any, tmp_path: Path) -> Non
     for sample, number in python.items():
         if not sample[0].endswith(timed):
             assert go[sample] == number, sample
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_bad_metrics_address_refuses_to_start(kind: str, demo: Any) -> None:
+    bad = run_completer(kind, ["serve", "--metrics-listen", "nonsense"], demo.server.address)
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == (
+        'error: --metrics-listen "nonsense" is not HOST:PORT: use for example 127.0.0.1:8080\n'
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        busy = run_completer(
+            kind,
+            ["serve", "--listen", "127.0.0.1:0", "--metrics-listen", address],
+            demo.server.address,
+        )
+    assert busy.returncode == 2
+    assert busy.stderr == f"error: cannot listen on {address}: address already in use\n"
