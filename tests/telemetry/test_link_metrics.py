@@ -34,13 +34,14 @@ def test_links_are_counted_by_result(kind: str, demo: Any, tmp_path: Path) -> No
     )
     try:
         (handle, _), (late, _) = demo.pending(), demo.pending()
+        expiring = make_link(demo, kind, late.id, serve.url, key, "--expires-at", expires_at(3))
+        expiry = time.monotonic() + 4
         link = urlsplit(make_link(demo, kind, handle.id, serve.url, key)).path
-        expiring = make_link(demo, kind, late.id, serve.url, key, "--expires-at", expires_at(1))
         assert serve.request("GET", link).status == 200  # shown
         assert serve.request("POST", link).status == 200  # acted
         assert serve.request("POST", link).status == 409  # refused: used
         assert serve.request("GET", link[:-4] + "AAAA").status == 403  # invalid
-        time.sleep(2)
+        time.sleep(max(expiry - time.monotonic(), 0))
         assert serve.request("POST", urlsplit(expiring).path).status == 410  # expired
         samples = scrape(port)
         text = (tmp_path / "serve.log").read_text()
@@ -49,6 +50,8 @@ def test_links_are_counted_by_result(kind: str, demo: Any, tmp_path: Path) -> No
     assert counts(samples, "completer_links_total") == {
         (("result", result),): 1.0 for result in ("shown", "acted", "refused", "invalid", "expired")
     }
+    temporal = counts(samples, "completer_temporal_requests_total")
+    assert temporal[(("operation", "complete"), ("result", "OK"))] == 1  # the one that acted
     routes = {dict(labels)["route"] for labels in counts(samples, "completer_http_requests_total")}
     assert routes == {"/a/{link}"}, text
     demo.loop.run(late.terminate("test over"))

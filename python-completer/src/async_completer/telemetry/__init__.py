@@ -10,6 +10,12 @@ ever holds a token, a result, a reason or a secret: only IDs, names and counts.
 
 from __future__ import annotations
 
-from async_completer.telemetry.hooks import STATE, set_outcome, temporal_call, traced_job
+from async_completer.telemetry.hooks import (
+    STATE,
+    job_span,
+    set_outcome,
+    temporal_call,
+    traced_job,
+)
 
-__all__ = ["STATE", "set_outcome", "temporal_call", "traced_job"]
+__all__ = ["STATE", "job_span", "set_outcome", "temporal_call", "traced_job"]

@@ -5,13 +5,14 @@ Cheap when off: STATE holds None for what is not turned on."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from async_completer.model import Job, Outcome
+from async_completer.model import Job, Outcome, Target
 from async_completer.telemetry.names import (
     ACTIVITY_ID,
     ATTEMPT,
@@ -80,27 +81,42 @@ def traced_job(send_on: SendOn) -> SendOn:
     async def traced(
         client: Any, server: Any, verb: str, job: Job, *args: Any, **kw: Any
     ) -> Outcome:
-        tracer = STATE.tracer
-        if tracer is None:
+        if STATE.tracer is None:
             return await send_on(client, server, verb, job, *args, **kw)
-        with tracer.start_as_current_span(f"completer.{verb}", record_exception=False) as span:
-            target = job.target
-            span.set_attribute(VERB, verb)
-            span.set_attribute(WORKFLOW_ID, target.workflow_id)
-            span.set_attribute(ACTIVITY_ID, target.activity_id)
-            if target.run_id:
-                span.set_attribute(RUN_ID, target.run_id)
-            if target.attempt is not None:
-                span.set_attribute(ATTEMPT, target.attempt)
-            try:
-                outcome = await send_on(client, server, verb, job, *args, **kw)
-            except (Exception, asyncio.CancelledError) as err:
-                span.set_attribute(OUTCOME, job_outcome(getattr(err, "exit_code", 1), False))
-                raise
+        with job_span(verb, job.target) as span:
+            outcome = await send_on(client, server, verb, job, *args, **kw)
             span.set_attribute(OUTCOME, job_outcome(outcome.code, outcome.already))
             return outcome
 
     return traced
+
+
+@contextlib.contextmanager
+def job_span(verb: str, target: Target) -> Iterator[Any]:
+    """The span `completer.VERB` of one job on target, child of the span now current; a
+    failure's outcome is named on it (a success's, by the caller). None when traces are
+    off."""
+    tracer = STATE.tracer
+    if tracer is None:
+        yield None
+        return
+    attributes: dict[str, Any] = {
+        VERB: verb,
+        WORKFLOW_ID: target.workflow_id,
+        ACTIVITY_ID: target.activity_id,
+    }
+    if target.run_id:
+        attributes[RUN_ID] = target.run_id
+    if target.attempt is not None:
+        attributes[ATTEMPT] = target.attempt
+    with tracer.start_as_current_span(
+        f"completer.{verb}", attributes=attributes, record_exception=False
+    ) as span:
+        try:
+            yield span
+        except (Exception, asyncio.CancelledError) as err:
+            span.set_attribute(OUTCOME, job_outcome(getattr(err, "exit_code", 1), False))
+            raise
 
 
 def set_outcome(span: Any, outcome: str) -> None:
