@@ -47,15 +47,18 @@ class Bench:
         return f"bench-{self.stamp}-{what}"
 
 
-async def run_process(argv: Sequence[str], address: str) -> tuple[int, bytes, bytes, float]:
-    """Runs one program; returns its exit code, output and the perf_counter() it ended at."""
+async def run_process(
+    argv: Sequence[str], address: str, env: dict[str, str] | None = None
+) -> tuple[int, bytes, bytes, float]:
+    """Runs one program (env: more environment); returns its exit code, output and the
+    perf_counter() it ended at."""
     try:
         process = await asyncio.create_subprocess_exec(
             *argv,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=clean_env(address),
+            env=clean_env(address, **(env or {})),
         )
     except OSError as err:
         raise MeasureError(

@@ -106,14 +106,22 @@ async def sdk_loop(bench: Bench, pending: Sequence[Pending], concurrency: int) -
     return sum(1 for outcome in outcomes if outcome is None)
 
 
-async def batch(bench: Bench, program: str, pending: Sequence[Pending], concurrency: int) -> int:
-    """Runs PROGRAM complete --batch FILE; returns how many jobs it reported ok."""
+async def batch(
+    bench: Bench,
+    program: str,
+    pending: Sequence[Pending],
+    concurrency: int,
+    extra: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> int:
+    """Runs PROGRAM complete --batch FILE (extra: more options, env: more environment);
+    returns how many jobs it reported ok."""
     jobs = bench.logs / f"batch-{bench.measurements:03d}-{program}-{len(pending)}.txt"
     jobs.write_text("".join(f"{p.token}\n" for p in pending))
     argv = [str(bench.executable(program)), "complete", "--batch", str(jobs)]
     argv += ["--result", RESULT, "--concurrency", str(concurrency)]
-    argv += ["--address", bench.address]
-    code, out, err, _ = await run_process(argv, bench.address)
+    argv += ["--address", bench.address, *extra]
+    code, out, err, _ = await run_process(argv, bench.address, env)
     ok = 0
     for line in out.splitlines():
         try:

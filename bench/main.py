@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from temporalio.client import Client
 
-from bench import report
+from bench import report, report_json
 from bench.already import measure_already
 from bench.asks import AsksPhase, measure_asks
 from bench.base import SDK, Bench
@@ -34,6 +34,7 @@ from bench.pending_scale import measure_pending
 from bench.procs import BenchWorker, TokenLog, machine_facts
 from bench.report import Run
 from bench.serving import CLIENTS, ServePhase, measure_serve
+from bench.telemetry import TelemetryPhase, measure_telemetry
 from tests.harness import DevServer
 
 T = TypeVar("T")
@@ -107,6 +108,12 @@ async def measure(
             f"already done, {args.runs} runs per channel",
             measure_already(bench, args.runs, run.already),
         )
+    if "telemetry" in args.phases and args.serve_sizes:
+        run.telemetry = TelemetryPhase(args.serve_sizes[0])
+        await phase(
+            f"telemetry's overhead, N = {args.serve_sizes[0]}",
+            measure_telemetry(bench, args.serve_sizes[0], run.telemetry),
+        )
     # Pending scale last: its Activities stay pending until the server goes away.
     if "pending" in args.phases and args.pending:
         await phase(
@@ -129,7 +136,7 @@ def write_reports(run: Run, base: Path) -> str:
         png = None
     text = report.markdown(run, png)
     base.with_suffix(".md").write_text(text)
-    report.write_json(run, base.with_suffix(".json"))
+    report_json.write_json(run, base.with_suffix(".json"))
     return text
 
 

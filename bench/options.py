@@ -16,7 +16,7 @@ DESCRIPTION = (
     "an in-process SDK loop. Writes bench/results/<UTC time>.{md,json,png} and latest.md."
 )
 RESULTS = ROOT / "bench" / "results"
-PHASES = ("one", "bulk", "list", "asks", "serve", "already", "pending")
+PHASES = ("one", "bulk", "list", "asks", "serve", "already", "telemetry", "pending")
 COMPLETERS = {
     "go-completer": ROOT / "bin" / "go-completer",
     "python-completer": ROOT / ".venv" / "bin" / "python-completer",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from bench import already, asks, listing, serving
+from bench import already, asks, listing, serving, telemetry
 from bench.already import AlreadyTimings
 from bench.asks import AsksPhase
 from bench.base import SDK
@@ -20,6 +18,7 @@ from bench.one import OneCompletion
 from bench.pending_scale import PendingLevel
 from bench.prepare import START_CONCURRENCY, Preparation
 from bench.serving import ServePhase
+from bench.telemetry import TelemetryPhase
 
 # The issue's targets. Missing one never fails the run: the report says so.
 GO_P50_MS = 100.0
@@ -48,6 +47,7 @@ class Run:
     serve: ServePhase | None = None
     asks: AsksPhase | None = None  # issue 19 (bench/asks.py)
     already: list[AlreadyTimings] = dataclasses.field(default_factory=list)
+    telemetry: TelemetryPhase | None = None  # issue 21 (bench/telemetry.py)
 
 
 @dataclass
@@ -55,6 +55,17 @@ class Target:
     name: str
     measured: str
     met: bool | None  # None: not measured in this run
+
+
+def phases(run: Run) -> list[tuple[Any, Any]]:
+    """The phases with a module of their own, each with its figures (None: not run)."""
+    return [
+        (run.listing, listing),
+        (run.asks, asks),
+        (run.serve, serving),
+        (run.already, already),
+        (run.telemetry, telemetry),
+    ]
 
 
 def growth(level: PendingLevel) -> float:
@@ -102,8 +113,8 @@ def targets(run: Run) -> list[Target]:
                     None if ratio is None else ratio >= share,
                 )
             )
-    for phase, module in ((run.listing, listing), (run.asks, asks), (run.serve, serving)):
-        if phase is not None:
+    for phase, module in phases(run):
+        if phase and module is not already:
             found += [Target(*t) for t in module.targets(phase)]
     if run.pending:
         top = max(run.pending, key=lambda level: level.pending)
@@ -262,37 +273,9 @@ def markdown(run: Run, chart: str | None) -> str:
                 "rrrrrr",
             ),
         ]
-    if run.listing is not None:
-        lines += listing.markdown(run.listing)
-    if run.asks is not None:
-        lines += asks.markdown(run.asks)
-    if run.serve is not None:
-        lines += serving.markdown(run.serve)
-    if run.already:
-        lines += already.markdown(run.already)
+    lines += [line for phase, module in phases(run) if phase for line in module.markdown(phase)]
     if run.errors:
         lines += ["", "## Not measured", "", *(f"- {e}" for e in run.errors)]
     if chart:
         lines += ["", f"![figures]({chart})"]
     return "\n".join(lines) + "\n"
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        # The derived figures too, so a reader of the JSON needs no formulas.
-        for name in ("per_second", "closed_per_second", "p50_ms", "p95_ms"):
-            if hasattr(value, name):
-                fields[name] = getattr(value, name)
-        return fields
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def write_json(run: Run, path: Path) -> None:
-    data = _plain(run)
-    data["targets"] = [dataclasses.asdict(t) for t in targets(run)]
-    path.write_text(json.dumps(data, indent=2) + "\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -21,15 +22,23 @@ class Serve:
     """One `COMPLETER serve --listen 127.0.0.1:0` process, from its "Serving on URL" line
     until SIGTERM. Its per-request lines on standard error go to a log file."""
 
-    def __init__(self, bench: Bench, program: str) -> None:
+    def __init__(
+        self,
+        bench: Bench,
+        program: str,
+        extra: Sequence[str] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.bench = bench
         self.program = program
+        self.extra = extra  # more options (the telemetry phase's)
+        self.env = env or {}  # more environment
         self.url = ""
         self._process: asyncio.subprocess.Process | None = None
 
     async def __aenter__(self) -> Serve:
         argv = [str(self.bench.completers[self.program]), "serve", "--listen", "127.0.0.1:0"]
-        argv += ["--address", self.bench.address]
+        argv += ["--address", self.bench.address, *self.extra]
         log = self.bench.logs / f"serve-{self.program}-{self.bench.measurements:03d}.log"
         with log.open("ab") as err:
             try:
@@ -38,7 +47,7 @@ class Serve:
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=asyncio.subprocess.PIPE,
                     stderr=err,
-                    env=clean_env(self.bench.address),
+                    env=clean_env(self.bench.address, **self.env),
                 )
             except OSError as error:
                 raise MeasureError(f"cannot run {argv[0]}: {error.strerror}") from error

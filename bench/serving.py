@@ -43,9 +43,15 @@ class ServePhase:
     runs: list[ServeRun] = field(default_factory=list)
 
 
-async def through_serve(bench: Bench, program: str, pending: Sequence[Pending]) -> ServeRun:
+async def through_serve(
+    bench: Bench,
+    program: str,
+    pending: Sequence[Pending],
+    extra: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> ServeRun:
     run = ServeRun(len(pending) - 1, f"{program} serve", 0)
-    async with Serve(bench, program) as served, session(CLIENTS) as http:
+    async with Serve(bench, program, extra, env) as served, session(CLIENTS) as http:
         # The first request connects serve to Temporal: not part of the measurement.
         warm, *jobs = pending
         status, answer, _ = await post(
@@ -88,12 +94,18 @@ async def through_serve(bench: Bench, program: str, pending: Sequence[Pending]) 
     return run
 
 
-async def through_batch(bench: Bench, program: str, pending: Sequence[Pending]) -> ServeRun:
+async def through_batch(
+    bench: Bench,
+    program: str,
+    pending: Sequence[Pending],
+    extra: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> ServeRun:
     run = ServeRun(len(pending), f"{program} --batch", 0)
     await settle()
     run.load_average = os.getloadavg()[0]
     began = time.perf_counter()
-    run.ok = await batch(bench, program, pending, CLIENTS)
+    run.ok = await batch(bench, program, pending, CLIENTS, extra, env)
     run.wall_seconds = time.perf_counter() - began
     run.per_second = run.size / run.wall_seconds
     if run.ok != run.size:

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/async-completion/go-completer/internal/cli"
+	"github.com/async-completion/go-completer/internal/telemetry"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
@@ -21,5 +22,10 @@ func main() {
 	// was sent (docs/completer-cli.md). Nobody reads the channel: dropped
 	// signals are what we want.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// Traces, when the OTEL_* environment asks for them, are sent before the
+	// exit: os.Exit runs no deferred call.
+	telemetry.StartTracing("go-completer")
+	code := cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	telemetry.FinishTracing()
+	os.Exit(code)
 }

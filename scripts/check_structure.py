@@ -25,21 +25,16 @@ PYTHON_LAYERS = {
     **dict.fromkeys(("cli", "__main__", "verbs", "args", "durations"), 1),
     "serve": 2,
     **dict.fromkeys(("send", "batch", "pending", "links"), 3),
-    **dict.fromkeys(("history", "tasktoken", "target", "connection", "configfile", "files"), 4),
+    **dict.fromkeys(("history", "tasktoken", "target", "connection", "configfile"), 4),
+    **dict.fromkeys(("files", "telemetry"), 4),
     **dict.fromkeys(("lines", "page"), 5),
-    **dict.fromkeys(
-        (
-            *("__init__", "model", "identity"),
-            *("text", "times", "tasktokenpb"),
-        ),
-        6,
-    ),
+    **dict.fromkeys(("__init__", "model", "identity", "text", "times", "tasktokenpb"), 6),
 }
 GO_LAYERS = {
     **dict.fromkeys(("main", "cli"), 1),
     "serve": 2,
     **dict.fromkeys(("send", "batch", "pending", "links"), 3),
-    **dict.fromkeys(("history", "tasktoken", "temporalconn"), 4),
+    **dict.fromkeys(("history", "tasktoken", "temporalconn", "telemetry"), 4),
     **dict.fromkeys(("lines", "page"), 5),
     **dict.fromkeys(("model", "identity", "jsontext", "tasktokenpb"), 6),
 }

@@ -170,9 +170,31 @@ def serve(stage: Stage) -> dict[str, str]:
     return {"127.0.0.1:8080": listen}
 
 
+def metrics(stage: Stage) -> dict[str, str]:
+    """serve with --metrics-listen, and order-31 pending."""
+    listen, metrics_listen = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
+    out = stage.logs / "serve-metrics.out"
+    with out.open("wb") as stdout, (stage.logs / "serve-metrics.err").open("wb") as stderr:
+        process = subprocess.Popen(
+            [
+                *(str(VENV_BIN / "python-completer"), "serve", "--listen", listen),
+                *("--metrics-listen", metrics_listen),
+            ],
+            cwd=stage.folder,
+            stdout=stdout,
+            stderr=stderr,
+            env=clean_env(stage.server.address),
+        )
+    stage.processes.append(process)
+    wait_until(lambda: "Serving on" in out.read_text(), 30, f"serve ({out})")
+    stage.pending("order-31")
+    return {"127.0.0.1:8080": listen, "127.0.0.1:9464": metrics_listen}
+
+
 SETUPS: dict[str, Callable[[Stage], dict[str, str]]] = {
     "exercise": exercise,
     "batch": batch,
     "orders": orders,
     "serve": serve,
+    "metrics": metrics,
 }

@@ -24,6 +24,8 @@ type Output struct {
 	done     int
 	written  int
 	counts   lines.JobCounts
+	// already counts the jobs answered as already done (in counts.OK too).
+	already int
 	// err is the first error writing to stdout; after it nothing is written.
 	err error
 }
@@ -50,6 +52,9 @@ func (o *Output) Add(outcome model.Outcome) {
 		o.counts.Unreachable++
 	}
 	o.counts.MaxCode = max(o.counts.MaxCode, outcome.Code)
+	if outcome.Already {
+		o.already++
+	}
 	if o.err == nil {
 		o.buf = lines.AppendJobLine(o.buf[:0], outcome.Line, outcome.Code, outcome.Message, outcome.Already)
 		if _, err := o.stdout.Write(o.buf); err != nil {
@@ -84,4 +89,12 @@ func (o *Output) Summary(sent int) error {
 		return failure
 	}
 	return nil
+}
+
+// Counts are the outcomes counted so far, and how many of the jobs done were
+// answered as already done.
+func (o *Output) Counts() (lines.JobCounts, int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.counts, o.already
 }

@@ -86,6 +86,8 @@ type command struct {
 	batch           optionalText
 	concurrencyText string
 	concurrency     int
+	// metricsFile is --metrics-file FILE: a batch's counters, written at its end.
+	metricsFile optionalText
 
 	// list's scope and output.
 	query        optionalText
@@ -203,6 +205,9 @@ func parseArgs(args []string) (*command, error) {
 	// reported as malformed.
 	if verb == verbFail && c.reason == "" && !c.batch.set {
 		return nil, lines.FailNeedsReason()
+	}
+	if c.metricsFile.set && !c.batch.set {
+		return nil, lines.MetricsFileNeedsBatch()
 	}
 	if c.resultFlag.set && c.resultFile.set {
 		return nil, lines.ResultAndFile()

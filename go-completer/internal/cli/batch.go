@@ -9,12 +9,14 @@ import (
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/send"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // batchOptions are the options of a verb that takes --batch.
 func (c *command) batchOptions(fs *flag.FlagSet) {
 	fs.Var(&c.batch, "batch", "a file of jobs, one per line; - reads standard input")
 	fs.StringVar(&c.concurrencyText, "concurrency", DefaultConcurrency, "requests in flight at most, with --batch")
+	fs.Var(&c.metricsFile, "metrics-file", "with --batch: write its counters there at the end")
 }
 
 // runBatch runs `complete --batch` or `fail --batch`: it checks every line,
@@ -41,6 +43,9 @@ func (r *runner) runBatch(cmd *command) error {
 		j.identity = cliIdentity(&j.cmd)
 		return j, err
 	})
+	if cmd.metricsFile.set {
+		telemetry.UseMetrics(telemetry.NewBatchMetrics())
+	}
 	out := batch.NewOutput(r.stdout, r.stderr, r.progress, len(jobs)+len(malformed))
 	for _, o := range malformed {
 		out.Add(o)
@@ -52,7 +57,15 @@ func (r *runner) runBatch(cmd *command) error {
 		}
 	}
 	out.Finish()
-	return out.Summary(len(jobs))
+	summary := out.Summary(len(jobs))
+	if cmd.metricsFile.set {
+		// The batch's summary, when there is one, is the one error line.
+		counts, already := out.Counts()
+		if err := telemetry.Current().WriteBatch(cmd.metricsFile.value, cmd.verb, counts, already); err != nil && summary == nil {
+			summary = lines.MetricsFileFailed(cmd.metricsFile.value, lines.OSReason(err))
+		}
+	}
+	return summary
 }
 
 // parseJobLine makes a job of one trimmed, non-blank line, checked in the

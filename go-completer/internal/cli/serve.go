@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,6 +21,7 @@ import (
 	"github.com/async-completion/go-completer/internal/page"
 	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/serve"
+	"github.com/async-completion/go-completer/internal/telemetry"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
@@ -56,6 +58,7 @@ type serveCommand struct {
 	tlsCert       optionalText
 	tlsKey        optionalText
 	linkKeyFile   optionalText
+	metricsListen optionalText
 }
 
 // parseServeArgs reads serve's arguments (after the verb), checked in the
@@ -71,6 +74,7 @@ func parseServeArgs(args []string) (*serveCommand, error) {
 	fs.Var(&c.tlsCert, "tls-cert", "serve HTTPS with this PEM certificate chain")
 	fs.Var(&c.tlsKey, "tls-key", "the PEM key of --tls-cert")
 	fs.Var(&c.linkKeyFile, "link-key-file", "answer the signed links made with this key file")
+	fs.Var(&c.metricsListen, "metrics-listen", "serve GET /metrics on this address")
 	c.conn.connectionOptions(fs)
 	help, err := parseFlags(fs, verbServe, args)
 	if err != nil {
@@ -122,9 +126,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 			_, _ = fmt.Fprintln(stderr, warning)
 		}
 	}
+	var metricsListen serve.Listen
+	if cmd.metricsListen.set {
+		if metricsListen, err = serve.ParseListenOption("--metrics-listen", cmd.metricsListen.value); err != nil {
+			return err
+		}
+	}
 	options, err := temporalconn.Options(cmd.conn.connectionFlags())
 	if err != nil {
 		return err
+	}
+	var metrics *telemetry.Metrics
+	if cmd.metricsListen.set {
+		// Before the client: the SDK's own metrics go with serve's.
+		metrics = telemetry.NewMetrics()
+		telemetry.UseMetrics(metrics)
+		options.MetricsHandler = metrics.SDKHandler()
 	}
 	c, err := newClient(options)
 	if err != nil {
@@ -135,6 +152,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 	listener, err := net.Listen("tcp", listen.Address())
 	if err != nil {
 		return lines.CannotListen(cmd.listen, listenReason(err))
+	}
+	metricsServer, err := serveMetrics(cmd.metricsListen, metricsListen, metrics)
+	if err != nil {
+		listener.Close()
+		return err
 	}
 	port := listener.Addr().(*net.TCPAddr).Port
 	url := listen.URL(tlsConfig != nil, port)
@@ -187,7 +209,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, newC
 		// The bound passed (a client still sending its body): cut it off.
 		server.Close()
 	}
+	if metricsServer != nil {
+		metricsServer.Close()
+	}
 	return nil
+}
+
+// serveMetrics serves GET /metrics of metrics on
+// --metrics-listen (nil: not given). Its own address, not the routes': a
+// scraper needs no credential, and what it reads holds none.
+func serveMetrics(given optionalText, listen serve.Listen, metrics *telemetry.Metrics) (*http.Server, error) {
+	if !given.set {
+		return nil, nil
+	}
+	listener, err := net.Listen("tcp", listen.Address())
+	if err != nil {
+		return nil, lines.CannotListen(given.value, listenReason(err))
+	}
+	server := serve.NewServer(serve.MetricsHandler(metrics), nil)
+	go func() { _ = server.Serve(listener) }()
+	return server, nil
 }
 
 // check makes the start-up checks of docs/completer-http.md, in the order of

@@ -18,6 +18,7 @@ import (
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/send"
 	"github.com/async-completion/go-completer/internal/serve"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // serveBackend does what serve's routes ask, with the command line's own
@@ -146,7 +147,9 @@ const serveListConcurrency = 32
 func (b *serveBackend) Health(ctx context.Context) model.Outcome {
 	ctx, cancel := context.WithTimeout(ctx, b.rpcTimeout)
 	defer cancel()
-	if _, err := b.client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+	_, done := telemetry.Call(ctx, "health", false)
+	_, err := b.client.CheckHealth(ctx, &client.CheckHealthRequest{})
+	if done(err); err != nil {
 		failure := mapLazyRequestError(err, ctx.Err(), send.Request{Server: b.server})
 		// An answer that is not "serving" is as good as none.
 		if failure.Code != lines.ExitUnreachable {

@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // Service is the part of the WorkflowService that the reading uses.
@@ -69,13 +70,15 @@ func read(ctx context.Context, svc Service, namespace string, t model.Target) (m
 func eachEvent(ctx context.Context, svc Service, namespace string, execution *commonpb.WorkflowExecution, see func(*historypb.HistoryEvent)) error {
 	var next []byte
 	for {
-		page, err := svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
+		pageCtx, done := telemetry.Call(ctx, "history", true)
+		page, err := svc.GetWorkflowExecutionHistory(pageCtx, &workflowservice.GetWorkflowExecutionHistoryRequest{
 			Namespace:              namespace,
 			Execution:              execution,
 			NextPageToken:          next,
 			MaximumPageSize:        pageSize(),
 			HistoryEventFilterType: enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
 		})
+		done(err)
 		if err != nil {
 			return err
 		}

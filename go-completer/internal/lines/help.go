@@ -43,6 +43,8 @@ const helpBatch = `Batch (instead of a target):
                           FILE - reads standard input.
                           Prints one JSON line per job, as each job finishes.
   --concurrency N         requests in flight at most, 1 to 1000 (default 64)
+  --metrics-file FILE     write the batch's counters there at the end, in the
+                          Prometheus text format (a node exporter's textfile collector)
 
 `
 

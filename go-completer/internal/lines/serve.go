@@ -101,7 +101,13 @@ func AppendRequestLog(dst []byte, method, path string, status int, outcome strin
 
 // ListenNotHostPort: a --listen value that is not HOST:PORT.
 func ListenNotHostPort(value string) *Failure {
-	return usage(fmt.Sprintf("--listen \"%s\" is not HOST:PORT: use for example 127.0.0.1:8080", value))
+	return OptionNotHostPort("--listen", value)
+}
+
+// OptionNotHostPort: an option's value (--listen, --metrics-listen) that is
+// not HOST:PORT.
+func OptionNotHostPort(option, value string) *Failure {
+	return usage(fmt.Sprintf("%s \"%s\" is not HOST:PORT: use for example 127.0.0.1:8080", option, value))
 }
 
 // ListenNeedsCredentials: a HOST that is not a loopback address, without
@@ -140,7 +146,8 @@ func CannotListen(hostPort, reason string) *Failure {
 // HelpServe is serve's --help.
 const HelpServe = `Usage:
   go-completer serve [--listen HOST:PORT] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]
-                     [--link-key-file FILE] [--address HOST:PORT] [--namespace NS] [--rpc-timeout DURATION]
+                     [--link-key-file FILE] [--metrics-listen HOST:PORT]
+                     [--address HOST:PORT] [--namespace NS] [--rpc-timeout DURATION]
 
 Serves the completer over HTTP (docs/completer-http.md): POST /v1/complete,
 /v1/fail, /v1/heartbeat and /v1/cancel take one --batch JSON job and answer its
@@ -159,6 +166,10 @@ Options:
   --tls-cert FILE         serve HTTPS with this PEM certificate chain (with --tls-key)
   --tls-key FILE          the PEM key of --tls-cert
   --link-key-file FILE    answer the signed links that link makes with this key file
+  --metrics-listen HOST:PORT
+                          serve GET /metrics (Prometheus text format) on this address
+                          of its own, with no credential: no metric holds a token, a
+                          result or a secret
 
 Connection (default: Temporal's environment configuration, TEMPORAL_ADDRESS etc.):
   --address HOST:PORT     the Temporal server (default localhost:7233)

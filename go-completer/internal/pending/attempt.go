@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // Describer is the part of the WorkflowService that PendingAttempt uses.
@@ -30,10 +31,12 @@ type Attempt struct {
 // pending. Its error is the describe's, as the server gave it (NOT_FOUND: no
 // such run).
 func PendingAttempt(ctx context.Context, svc Describer, namespace string, t model.Target) (Attempt, error) {
+	ctx, done := telemetry.Call(ctx, "describe", true)
 	described, err := svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
 		Namespace: namespace,
 		Execution: &commonpb.WorkflowExecution{WorkflowId: t.WorkflowID, RunId: t.RunID},
 	})
+	done(err)
 	if err != nil {
 		return Attempt{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/async-completion/go-completer/internal/history"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // Service is the part of client.Client that the listing reads.
@@ -112,11 +113,13 @@ type execution struct {
 func listPage(ctx context.Context, svc Service, opts Options, next []byte) (*workflowservice.ListWorkflowExecutionsResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
 	defer cancel()
-	page, err := svc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+	callCtx, done := telemetry.Call(ctx, "list", true)
+	page, err := svc.ListWorkflow(callCtx, &workflowservice.ListWorkflowExecutionsRequest{
 		PageSize:      int32(opts.PageSize),
 		NextPageToken: next,
 		Query:         opts.Query,
 	})
+	done(err)
 	if err != nil {
 		return nil, &RequestError{Query: true, TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
 	}
@@ -208,7 +211,9 @@ const (
 func describe(ctx context.Context, svc Service, opts Options, e execution) (w Workflow, found foundAs, err error) {
 	describeCtx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
 	defer cancel()
-	resp, err := svc.DescribeWorkflowExecution(describeCtx, e.workflowID, e.runID)
+	callCtx, done := telemetry.Call(describeCtx, "describe", true)
+	resp, err := svc.DescribeWorkflowExecution(callCtx, e.workflowID, e.runID)
+	done(err)
 	if err != nil {
 		if opts.Gone != nil && opts.Gone(err) {
 			return Workflow{}, foundGone, nil

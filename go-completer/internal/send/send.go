@@ -18,6 +18,7 @@ import (
 	"github.com/async-completion/go-completer/internal/history"
 	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/pending"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // Service is the part of the WorkflowService that finishes and heartbeats
@@ -95,10 +96,19 @@ func SendUnrepeated(ctx context.Context, svc Service, server Server, j *model.Jo
 }
 
 func send(ctx context.Context, svc Service, server Server, j *model.Job, repeatable bool) (Sent, error) {
+	ctx, span := telemetry.StartJob(ctx, j)
+	sent, err := sendJob(ctx, svc, server, j, repeatable)
+	span.End(sent.Already, err)
+	return sent, err
+}
+
+func sendJob(ctx context.Context, svc Service, server Server, j *model.Job, repeatable bool) (Sent, error) {
 	req := server.About(j)
+	_, done := telemetry.Call(ctx, j.Verb, false)
 	err := Retrying(ctx, func(ctx context.Context) error {
 		return request(ctx, svc, server.Namespace, j)
 	})
+	done(err)
 	if err == nil {
 		return Sent{Message: Verbs[j.Verb].Succeeded(j)}, nil
 	}

@@ -70,7 +70,7 @@ func answer(w http.ResponseWriter, status int, outcome string, code int, message
 // what closed its Activity.
 func answerAlready(w http.ResponseWriter, status int, outcome string, code int, message string, already bool) {
 	if x, ok := w.(*exchange); ok {
-		x.status, x.outcome = status, outcome
+		x.status, x.outcome, x.already = status, outcome, already
 	}
 	buf := bodies.Get().(*[]byte)
 	*buf = lines.AppendAnswer((*buf)[:0], outcome, code, message, already)

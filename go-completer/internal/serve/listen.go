@@ -25,13 +25,18 @@ type Listen struct {
 // brackets) or localhost; PORT a number from 0 to 65535. Its error is a
 // *lines.Failure.
 func ParseListen(value string) (Listen, error) {
+	return ParseListenOption("--listen", value)
+}
+
+// ParseListenOption is ParseListen for the value of option.
+func ParseListenOption(option, value string) (Listen, error) {
 	host, portText, err := net.SplitHostPort(value)
 	if err != nil {
-		return Listen{}, lines.ListenNotHostPort(value)
+		return Listen{}, lines.OptionNotHostPort(option, value)
 	}
 	port, ok := parsePort(portText)
 	if !ok {
-		return Listen{}, lines.ListenNotHostPort(value)
+		return Listen{}, lines.OptionNotHostPort(option, value)
 	}
 	if host == "localhost" {
 		return Listen{Host: host, Port: port, Loopback: true}, nil
@@ -39,7 +44,7 @@ func ParseListen(value string) (Listen, error) {
 	addr, err := netip.ParseAddr(host)
 	// A zone (fe80::1%eth0) names an interface of this machine only.
 	if err != nil || addr.Zone() != "" {
-		return Listen{}, lines.ListenNotHostPort(value)
+		return Listen{}, lines.OptionNotHostPort(option, value)
 	}
 	// An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is an IPv6 address, and
 	// not ::1: not loopback, as Python's ipaddress says.

@@ -98,10 +98,13 @@ type exchange struct {
 	outcome string
 	// credential is the NAME of the credential the request carries.
 	credential string
+	// already: the answer repeats what closed its Activity.
+	already bool
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	r, seen := see(r)
 	x := &exchange{ResponseWriter: w, outcome: "-"}
 	defer func() {
 		// A bug must not end the connection without an answer and its line.
@@ -112,6 +115,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		h.logRequest(r, x, time.Since(start))
+		seen.done(r, x)
 	}()
 	// ServeMux would redirect a path that is not clean (//healthz,
 	// /v1/../healthz, /healthz/) with an HTML body; no such path is a route,

@@ -22,6 +22,7 @@ from async_completer import lines
 from async_completer.args import VerbGroup
 from async_completer.lines.errors import CompleterError, UsageFailure
 from async_completer.lines.stdout import write_line
+from async_completer.telemetry.traces import traced
 from async_completer.text import one_line
 from async_completer.verbs.cancel import cancel
 from async_completer.verbs.complete import complete
@@ -154,7 +155,8 @@ def main() -> None:
     must be the one it chose."""
     try:
         quiet_libraries()
-        code = run()
+        with traced(PROG_NAME):
+            code = run()
     except BaseException:  # run() catches everything; this is the last guard.
         code = 1
     for stream in (sys.stdout, sys.stderr):

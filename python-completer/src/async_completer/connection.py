@@ -106,7 +106,11 @@ def quiet_runtime() -> Runtime:
     belongs to the completer's own result lines: switch that logging off."""
     from temporalio.runtime import Runtime, TelemetryConfig
 
-    return Runtime(telemetry=TelemetryConfig(logging=None))
+    from async_completer.telemetry import STATE
+
+    # serve --metrics-listen: the SDK's client metrics go to its /metrics.
+    buffer = STATE.sdk.buffer if STATE.sdk is not None else None
+    return Runtime(telemetry=TelemetryConfig(logging=None, metrics=buffer))
 
 
 async def connect(config: dict[str, Any], server: Server, *, lazy: bool = False) -> Client:

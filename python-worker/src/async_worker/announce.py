@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from async_worker.telemetry import count_announcement
+
 ANNOUNCEMENT_FAILED = "AnnouncementFailed"
 APPROVED = "Approved"
 REJECTED = "Rejected"
@@ -128,6 +130,7 @@ class Announcer:
             f"workflow_id={info.workflow_id} run_id={info.workflow_run_id} "
             f"activity_id={info.activity_id} attempt={info.attempt}"
         )
+        count_announcement(reason is None)
         if reason is None:
             announce_logger.info("msg=Announced %s", fields)
             return

@@ -1,7 +1,7 @@
 """The Worker: hosts the Workflow and the Activity on the `async` task queue.
 
     python-worker [--address HOST:PORT] [--namespace NS] [--task-queue async]
-                  [--metrics-bind HOST:PORT]
+                  [--metrics-listen HOST:PORT]
                   [--announce-url URL --link-base-url URL --link-key-file FILE
                    [--link-for NAME] [--link-expires DURATION]]
 
@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 
+from async_completer.telemetry.traces import traced
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
@@ -37,6 +38,7 @@ from async_worker.announce import (
     origin_of,
 )
 from async_worker.shared import TASK_QUEUE, ServerUnreachable, connect
+from async_worker.telemetry import interceptors
 from async_worker.workflows import Workflow
 
 
@@ -85,6 +87,7 @@ async def main(
         task_queue=task_queue,
         workflows=[Workflow],
         activities=[AsyncActivity(announcer).run],
+        interceptors=interceptors(),
     ):
         print(
             f"Worker started: task queue {task_queue}, namespace {client.namespace}, "
@@ -104,9 +107,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--namespace", help="Temporal namespace (default: env config)")
     parser.add_argument("--task-queue", default=TASK_QUEUE, help="task queue (default: async)")
     parser.add_argument(
+        "--metrics-listen",
         "--metrics-bind",
+        dest="metrics_bind",
         metavar="HOST:PORT",
-        help="serve Prometheus metrics here, e.g. 127.0.0.1:9464 (default: off)",
+        help="serve the SDK's Prometheus metrics and the announcements' counts here, "
+        "e.g. 127.0.0.1:9464 (default: off)",
     )
     announce = parser.add_argument_group(
         "announcements", "each flag defaults to the environment variable named in its help"
@@ -174,9 +180,10 @@ def run() -> None:
     if warning:
         print(warning, file=sys.stderr, flush=True)
     try:
-        asyncio.run(
-            main(args.address, args.namespace, args.task_queue, args.metrics_bind, announcer)
-        )
+        with traced("python-worker"):
+            asyncio.run(
+                main(args.address, args.namespace, args.task_queue, args.metrics_bind, announcer)
+            )
     except ServerUnreachable as err:
         print(f"error: the Worker could not start: {err}", file=sys.stderr, flush=True)
         os._exit(1)

@@ -40,6 +40,7 @@ class BatchOutput:
         self.done = 0
         self.written = 0
         self.counts: Counter[int] = Counter()
+        self.already = 0  # the jobs answered as already done (counted in counts[0] too)
         self.max_code = 0
         self.write_error: str | None = None
         self._stdout = Stdout(stdout)
@@ -56,6 +57,7 @@ class BatchOutput:
     def add(self, outcome: Outcome) -> None:
         self.done += 1
         self.counts[outcome.code] += 1
+        self.already += outcome.already
         if outcome.code > self.max_code:
             self.max_code = outcome.code
         if self.write_error is None:

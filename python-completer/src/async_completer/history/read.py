@@ -20,6 +20,7 @@ from temporalio.client import Client
 
 from async_completer import model
 from async_completer.model import Closing, Finding, Target
+from async_completer.telemetry import temporal_call
 from async_completer.times import format_rfc3339nano
 
 SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
@@ -135,16 +136,17 @@ async def history_events(
     loop = asyncio.get_running_loop()
     page_token = b""
     while True:
-        response = await client.workflow_service.get_workflow_execution_history(
-            GetWorkflowExecutionHistoryRequest(
-                namespace=client.namespace,
-                execution=execution,
-                next_page_token=page_token,
-                maximum_page_size=history_page_size(),
-            ),
-            retry=True,
-            timeout=timedelta(seconds=max(deadline - loop.time(), 0.001)),
-        )
+        with temporal_call("history", traced=True):
+            response = await client.workflow_service.get_workflow_execution_history(
+                GetWorkflowExecutionHistoryRequest(
+                    namespace=client.namespace,
+                    execution=execution,
+                    next_page_token=page_token,
+                    maximum_page_size=history_page_size(),
+                ),
+                retry=True,
+                timeout=timedelta(seconds=max(deadline - loop.time(), 0.001)),
+            )
         for event in response.history.events:
             yield event
         page_token = response.next_page_token

@@ -18,4 +18,5 @@ from async_completer.lines.link import *  # noqa: F403
 from async_completer.lines.listing import *  # noqa: F403
 from async_completer.lines.request import *  # noqa: F403
 from async_completer.lines.serve import *  # noqa: F403
+from async_completer.lines.telemetry import *  # noqa: F403
 from async_completer.lines.usage import *  # noqa: F403

@@ -8,8 +8,8 @@ from async_completer.lines.batch import ALREADY, OUTCOMES, json_string
 # Start-up (exit 2, before listening).
 
 
-def listen_not_host_port(value: str) -> str:
-    return f'--listen "{value}" is not HOST:PORT: use for example 127.0.0.1:8080'
+def listen_not_host_port(value: str, option: str = "--listen") -> str:
+    return f'{option} "{value}" is not HOST:PORT: use for example 127.0.0.1:8080'
 
 
 def listen_not_loopback(host: str) -> str:

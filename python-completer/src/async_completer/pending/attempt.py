@@ -16,6 +16,8 @@ from temporalio.api.workflowservice.v1 import (
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from async_completer.telemetry import temporal_call
+
 RUNNING = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
 
 
@@ -24,10 +26,11 @@ async def describe(
 ) -> DescribeWorkflowExecutionResponse:
     """DescribeWorkflowExecution, bounded by timeout. Raises what the request raised."""
     request = DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=execution)
-    async with asyncio.timeout(timeout):
-        return await client.workflow_service.describe_workflow_execution(
-            request, retry=True, timeout=timedelta(seconds=timeout)
-        )
+    with temporal_call("describe", traced=True):
+        async with asyncio.timeout(timeout):
+            return await client.workflow_service.describe_workflow_execution(
+                request, retry=True, timeout=timedelta(seconds=timeout)
+            )
 
 
 def gone(err: BaseException) -> bool:

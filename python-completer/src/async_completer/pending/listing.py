@@ -31,6 +31,7 @@ from async_completer.lines.errors import ServerRefused, ServerUnreachable
 from async_completer.model import PendingActivity
 from async_completer.pending.activity import row_of
 from async_completer.pending.attempt import RUNNING, describe, gone
+from async_completer.telemetry import temporal_call
 
 DEFAULT_QUERY = 'TaskQueue = "async" AND ExecutionStatus = "Running"'
 T = TypeVar("T")
@@ -107,12 +108,13 @@ class Lister:
                 next_page_token=token,
                 query=scope.query,
             )
-            response = await self._call(
-                self._client.workflow_service.list_workflow_executions(
-                    request, retry=True, timeout=timedelta(seconds=self._timeout)
-                ),
-                query=True,
-            )
+            with temporal_call("list", traced=True):
+                response = await self._call(
+                    self._client.workflow_service.list_workflow_executions(
+                        request, retry=True, timeout=timedelta(seconds=self._timeout)
+                    ),
+                    query=True,
+                )
             self.looked_at += len(response.executions)
             # A closed Workflow has nothing pending: no describe for it.
             running = [info.execution for info in response.executions if info.status == RUNNING]

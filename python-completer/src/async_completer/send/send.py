@@ -15,6 +15,7 @@ from async_completer.model import Job, Outcome
 from async_completer.send.errors import failure_for, not_pending_any_more
 from async_completer.send.refusal import answer_refusal
 from async_completer.send.verbs import VERBS
+from async_completer.telemetry import temporal_call, traced_job
 
 
 def send(verb: str, job: Job, connection: Connection, identity: str) -> Outcome:
@@ -44,6 +45,7 @@ async def _connect_and_send(
     return await send_on(client, server, verb, job, identity, remaining, history_timeout=timeout)
 
 
+@traced_job
 async def send_on(
     client: Client,
     server: Server,
@@ -61,8 +63,9 @@ async def send_on(
     row = VERBS[verb]
     request = row.request(job)
     try:
-        async with asyncio.timeout(timeout):
-            await request(client, job.target, identity, timedelta(seconds=timeout))
+        with temporal_call(verb):
+            async with asyncio.timeout(timeout):
+                await request(client, job.target, identity, timedelta(seconds=timeout))
     except Exception as err:
         if not_pending_any_more(err):
             read_timeout = timeout if history_timeout is None else history_timeout

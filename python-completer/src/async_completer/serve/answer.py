@@ -8,6 +8,7 @@ from aiohttp import web
 from async_completer import lines
 from async_completer.serve.backend import Answer
 from async_completer.serve.log import OUTCOME
+from async_completer.serve.seen import ALREADY
 
 JSON_TYPE = "application/json"
 NDJSON_TYPE = "application/x-ndjson"
@@ -31,6 +32,8 @@ def answer(
         status=status, body=body, headers={"Content-Type": JSON_TYPE, **(headers or {})}
     )
     response[OUTCOME] = outcome
+    if already:
+        response[ALREADY] = True
     return response
 
 

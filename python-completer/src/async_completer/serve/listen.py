@@ -83,12 +83,12 @@ def _port(text: str) -> int | None:
     return port if port <= 65535 else None
 
 
-def parse_listen(value: str) -> Listen:
+def parse_listen(value: str, option: str = "--listen") -> Listen:
     """--listen HOST:PORT: HOST is an IP address (IPv6 in brackets) or localhost."""
     parts = split_host_port(value)
     port = _port(parts[1]) if parts is not None else None
     if parts is None or port is None:
-        raise UsageFailure(lines.listen_not_host_port(value))
+        raise UsageFailure(lines.listen_not_host_port(value, option))
     host = parts[0]
     if host == LOCALHOST:
         return Listen(host, port, loopback=True, given=value)
@@ -98,7 +98,7 @@ def parse_listen(value: str) -> Listen:
         address = None
     # A zone (fe80::1%eth0) names an interface of this machine only.
     if address is None or (isinstance(address, ipaddress.IPv6Address) and address.scope_id):
-        raise UsageFailure(lines.listen_not_host_port(value))
+        raise UsageFailure(lines.listen_not_host_port(value, option))
     # An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is not ::1: not loopback, as in Go
     # (and in Python before 3.13).
     mapped = isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None

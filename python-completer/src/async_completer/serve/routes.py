@@ -24,6 +24,7 @@ from async_completer.serve.handlers import BODY_LIMIT, CREDENTIAL, Handlers
 from async_completer.serve.links import LinkRoutes
 from async_completer.serve.listen import Listen
 from async_completer.serve.log import ROUTE
+from async_completer.serve.seen import middlewares
 from async_completer.serve.server import Connection
 
 VERBS = ("complete", "fail", "heartbeat", "cancel")
@@ -147,7 +148,9 @@ async def _no_server_header(request: web.Request, response: web.StreamResponse) 
 def make_app(backend: Backend, settings: Settings) -> web.Application:
     """serve's routes on backend: the route table."""
     handlers = Handlers(backend, settings.request_timeout, page())
-    app = web.Application(middlewares=[Guards(settings).check], client_max_size=BODY_LIMIT)
+    app = web.Application(
+        middlewares=[*middlewares(), Guards(settings).check], client_max_size=BODY_LIMIT
+    )
     for verb in VERBS:
         app.router.add_post(f"/v1/{verb}", handlers.job(verb))
     app.router.add_get("/v1/pending", handlers.pending)

@@ -14,13 +14,17 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
+from async_completer import lines
 from async_completer.batch.output import BatchOutput
 from async_completer.batch.read import Defaults, parse_batch
 from async_completer.batch.run import send_all
 from async_completer.connection import Connection
 from async_completer.files import read_batch_file, read_result_file
 from async_completer.identity import cli_identity
+from async_completer.lines.errors import CompleterError
 from async_completer.model import Job, Outcome
+from async_completer.telemetry.textfile import start_batch_metrics, write_batch_metrics
+from async_completer.text import os_reason
 
 
 def run(
@@ -29,6 +33,7 @@ def run(
     connection: Connection,
     concurrency: int,
     result_file: str | None = None,
+    metrics_file: str | None = None,
 ) -> None:
     """--batch: reads and checks every line (reporting the malformed ones), then sends the
     jobs on one connection. Raises the summary line when a job did not succeed."""
@@ -42,6 +47,8 @@ def run(
 
         check_payload_size("result", defaults.result)
     jobs, malformed = parse_batch(data, defaults)
+    if metrics_file is not None:
+        start_batch_metrics()
     output = BatchOutput(len(jobs) + len(malformed), jobs=len(jobs))
     for outcome in malformed:
         output.add(outcome)
@@ -52,8 +59,21 @@ def run(
     finally:
         output.finish()
     failure = output.summary()
+    if metrics_file is not None:
+        # The batch's summary, when there is one, is the one error line.
+        written = _write_metrics(metrics_file, defaults.verb, output)
+        failure = failure or written
     if failure is not None:
         raise failure
+
+
+def _write_metrics(path: str, verb: str, output: BatchOutput) -> CompleterError | None:
+    """Writes the batch's counters; the error line when the file cannot be written."""
+    try:
+        write_batch_metrics(path, verb, output.counts, output.already)
+    except OSError as err:
+        return CompleterError(lines.metrics_file_failed(path, os_reason(err)))
+    return None
 
 
 async def _connect_and_send_all(
@@ -66,7 +86,6 @@ async def _connect_and_send_all(
     """Connects once and sends every job (all of one verb) on that client. Raises the
     single-command error when connecting fails: then no job was sent."""
     from async_completer.connection import client_config, connect
-    from async_completer.lines.errors import CompleterError
     from async_completer.send.errors import failure_for
     from async_completer.send.send import send_on
 

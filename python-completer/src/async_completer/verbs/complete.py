@@ -47,7 +47,9 @@ def complete(ctx: click.Context, /, **_: Any) -> None:
             identity=given.identity,
             idempotency_key=given.idempotency_key,
         )
-        batches.run(given.batch, defaults, connection, workers, given.result_file)
+        batches.run(
+            given.batch, defaults, connection, workers, given.result_file, given.metrics_file
+        )
         return
     target = target_of(given)
     result = given.result

@@ -51,7 +51,7 @@ def fail(ctx: click.Context, /, **_: Any) -> None:
             identity=given.identity,
             idempotency_key=given.idempotency_key,
         )
-        batches.run(given.batch, defaults, connection, workers)
+        batches.run(given.batch, defaults, connection, workers, metrics_file=given.metrics_file)
         return
     target = target_of(given)
     assert given.reason is not None

@@ -85,6 +85,12 @@ def batch_options(function: F) -> F:
                 "line per job as each finishes.",
             ),
             concurrency_option("With --batch: requests in flight at most, 1 to 1000."),
+            click.option(
+                "--metrics-file",
+                metavar="FILE",
+                help="With --batch: write its counters there at the end, in the Prometheus "
+                "text format (for a node exporter's textfile collector).",
+            ),
         ],
         function,
     )
@@ -156,6 +162,7 @@ class Given:
     idempotency_key: str | None
     concurrency: str | None = None
     batch: str | None = None
+    metrics_file: str | None = None
     reason: str | None = None
     retryable: bool = False
     result: str | None = None
@@ -185,6 +192,8 @@ def check_options(ctx: click.Context, needs_reason: bool = False) -> tuple[Given
         # In a batch each job may bring its own reason; a job left without one is malformed.
         if needs_reason and not given.reason:
             raise UsageFailure(lines.NEEDS_REASON)
+    if given.metrics_file is not None and given.batch is None:
+        raise UsageFailure(lines.METRICS_FILE_NEEDS_BATCH)
     if given.result is not None and given.result_file is not None:
         raise UsageFailure(lines.RESULT_AND_RESULT_FILE)
     check_identity(given.identity, given.idempotency_key)

@@ -42,6 +42,12 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
     help="Answer signed links (GET shows, POST acts: /a/LINK) made by `link` with this key "
     "file; its second line, if any, is the previous key (verifies only).",
 )
+@click.option(
+    "--metrics-listen",
+    metavar="HOST:PORT",
+    help="Serve GET /metrics (Prometheus text format) on this address of its own, with no "
+    "credential: no metric holds a token, a result or a secret.",
+)
 @connection_options
 @click.pass_context
 def serve(
@@ -51,6 +57,7 @@ def serve(
     tls_cert: str | None,
     tls_key: str | None,
     link_key_file: str | None,
+    metrics_listen: str | None,
     address: str | None,
     namespace: str | None,
     rpc_timeout: str,
@@ -88,7 +95,8 @@ def serve(
         if warning is not None:
             with contextlib.suppress(OSError, ValueError):
                 write_line(warning, err=True)
+    metrics = parse_listen(metrics_listen, "--metrics-listen") if metrics_listen else None
     from async_completer.verbs.serve_run import run
 
     connection = Connection(address, namespace, timeout, rpc_timeout)
-    run(connection, where, credentials, tls, link_keys=link_keys)
+    run(connection, where, credentials, tls, link_keys=link_keys, metrics=metrics)

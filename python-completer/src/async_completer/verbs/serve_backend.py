@@ -33,6 +33,7 @@ from async_completer.serve.backend import Scope as Wanted
 from async_completer.serve.credentials import Credentials
 from async_completer.serve.handlers import one_object
 from async_completer.serve.listen import Listen
+from async_completer.telemetry import temporal_call
 from async_completer.verbs.serve_links import TemporalLinks
 
 # `list`'s defaults, for GET /v1/pending.
@@ -116,10 +117,11 @@ class TemporalBackend:
     async def health(self) -> Answer:
         server, timeout = self._server, self._timeout
         try:
-            async with asyncio.timeout(timeout):
-                serving = await self._client.service_client.check_health(
-                    timeout=timedelta(seconds=timeout)
-                )
+            with temporal_call("health"):
+                async with asyncio.timeout(timeout):
+                    serving = await self._client.service_client.check_health(
+                        timeout=timedelta(seconds=timeout)
+                    )
         except Exception as err:
             failure = failure_for(err, server)
             if failure.exit_code == ServerUnreachable.exit_code:

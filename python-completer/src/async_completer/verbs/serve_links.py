@@ -31,6 +31,7 @@ from async_completer.send.verbs import VERBS
 from async_completer.serve import backend
 from async_completer.serve.backend import LinkAnswer
 from async_completer.target import target_of_attempt
+from async_completer.telemetry import job_span, set_outcome, temporal_call
 
 
 @dataclass(frozen=True)
@@ -111,16 +112,20 @@ class TemporalLinks:
         """Completes (approve) or fails (reject, non-retryable) the Activity by IDs with the
         run ID; the CLI's success line. A refusal says what closed it: a link is single use,
         never "already done"."""
-        verb = VERBS["complete" if link.action == APPROVE else "fail"]
+        name = "complete" if link.action == APPROVE else "fail"
+        verb = VERBS[name]
         job = Job(0, target, result=link.text, reason=link.text, retryable=False)
         identity = recorded(link_actor(link.for_name), SERVE)
-        try:
-            async with asyncio.timeout(self.timeout):
-                await verb.request(job)(
-                    self.client, target, identity, timedelta(seconds=self.timeout)
-                )
-        except Exception as err:
-            if not_pending_any_more(err):
-                raise await explain(self.client, self.server, target, self.timeout) from err
-            raise failure_for(err, self.server, target) from err
+        with job_span(name, target) as span:
+            try:
+                with temporal_call(name):
+                    async with asyncio.timeout(self.timeout):
+                        await verb.request(job)(
+                            self.client, target, identity, timedelta(seconds=self.timeout)
+                        )
+            except Exception as err:
+                if not_pending_any_more(err):
+                    raise await explain(self.client, self.server, target, self.timeout) from err
+                raise failure_for(err, self.server, target) from err
+            set_outcome(span, "ok")
         return verb.success(job)

@@ -27,6 +27,7 @@ from async_completer.links import LinkKeys
 from async_completer.send.errors import failure_for
 from async_completer.serve.credentials import Credentials
 from async_completer.serve.listen import Listen, bind
+from async_completer.serve.seen import serve_metrics
 from async_completer.serve.server import Limits, start
 from async_completer.verbs.serve_backend import Settings, make_app
 
@@ -43,11 +44,16 @@ def run(
     tls: ssl.SSLContext | None,
     limits: Limits | None = None,
     link_keys: LinkKeys | None = None,
+    metrics: Listen | None = None,
 ) -> None:
     """Serves until SIGTERM or SIGINT. Raises the contract's error for a start-up refusal
     (Temporal's configuration, the address taken); returns after a stop."""
+    if metrics is not None:
+        from async_completer.telemetry.metrics import start_serve_metrics
+
+        start_serve_metrics()  # before the client: the SDK's metrics go with serve's
     config, server = client_config(connection)
-    settings = _Start(listen, credentials, tls, limits or Limits(), link_keys)
+    settings = _Start(listen, credentials, tls, limits or Limits(), link_keys, metrics)
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         runner.run(_serve(config, server, connection, settings))
 
@@ -70,6 +76,7 @@ class _Start:
     tls: ssl.SSLContext | None
     limits: Limits
     link_keys: LinkKeys | None
+    metrics: Listen | None  # --metrics-listen
 
 
 async def _serve(
@@ -85,6 +92,7 @@ async def _serve(
     except Exception as err:
         raise failure_for(err, server) from err
     sock = bind(listen)
+    metrics = await serve_metrics(start_.metrics, start_.limits)
     settings = Settings(
         server=server,
         rpc_timeout=connection.rpc_timeout,
@@ -104,3 +112,5 @@ async def _serve(
         await stopping.wait()
     finally:
         await service.stop()
+        if metrics is not None:
+            await metrics.stop()

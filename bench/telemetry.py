@@ -1,0 +1,149 @@
+"""Telemetry's overhead (issue 21): each language's `serve` and `complete --batch` with
+metrics and traces on (serve --metrics-listen, --batch --metrics-file, every span exported
+to an OTLP/HTTP endpoint in a process of its own) against the same with them off, in the
+order A B B A (off, on, on, off), each run on N Activities of its own. Target: on is within
+10% of off (completions/s, medians)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from bench.base import Bench, MeasureError, complete_leftovers
+from bench.figures import num, percentile, table
+from bench.prepare import prepare, wait_closed
+from bench.serve_process import LANGUAGES
+from bench.serving import CLIENTS, ServeRun, through_batch, through_serve
+
+ON_OF_OFF = 0.90
+
+
+@dataclass
+class TelemetryPhase:
+    size: int
+    runs: list[ServeRun] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def otlp_sink() -> AsyncIterator[str]:
+    """The endpoint's URL, for the block."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.otlp_sink", stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    try:
+        port = int((await asyncio.wait_for(process.stdout.readline(), 30)).decode())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def settings(on: bool, endpoint: str, bench: Bench, how: str) -> tuple[list[str], dict[str, str]]:
+    """The options and environment of a run: none when off."""
+    if not on:
+        return [], {}
+    env = {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_SERVICE_NAME": "bench"}
+    if how == "serve":
+        return ["--metrics-listen", "127.0.0.1:0"], env
+    path = bench.logs / f"metrics-{bench.measurements:03d}.prom"
+    return ["--metrics-file", str(path)], env
+
+
+async def measure_telemetry(bench: Bench, size: int, phase: TelemetryPhase) -> None:
+    """For each language and mode (serve, --batch): off, on, on, off."""
+    async with otlp_sink() as endpoint:
+        for program in LANGUAGES:
+            for how in ("serve", "batch"):
+                for order, on in enumerate((False, True, True, False), 1):
+                    phase.runs.append(await _one(bench, endpoint, program, how, on, order, size))
+
+
+async def _one(
+    bench: Bench, endpoint: str, program: str, how: str, on: bool, order: int, size: int
+) -> ServeRun:
+    bench.measurements += 1
+    label = "on" if on else "off"
+    prefix = bench.prefix(f"telemetry{size}-m{bench.measurements:03d}-{how}-{label}")
+    count = size + 1 if how == "serve" else size
+    pending, _ = await prepare(bench.client, bench.tokens, prefix, count)
+    extra, env = settings(on, endpoint, bench, how)
+    name = f"{program} {'serve' if how == 'serve' else '--batch'} telemetry {label}"
+    try:
+        if how == "serve":
+            run = await through_serve(bench, program, pending, extra, env)
+        else:
+            run = await through_batch(bench, program, pending, extra, env)
+    except MeasureError as err:
+        run = ServeRun(size, name, order, error=str(err))
+        bench.errors.append(f"telemetry N={size}, {name}: {err}")
+        await complete_leftovers(bench.client, pending)
+    run.program, run.order = name, order
+    closed = await wait_closed(bench.client, prefix, count)
+    if run.error is None and closed.completed != count:
+        run.error = f"{closed.completed} of {count} Workflows completed"
+        bench.errors.append(f"telemetry N={size}, {name}: {run.error}")
+    rate = f"{run.per_second:.0f}/s" if run.per_second and not run.error else run.error
+    print(f"  telemetry N={size} [{order}/4] {name}: {rate}", flush=True)
+    return run
+
+
+def _rates(phase: TelemetryPhase, program: str) -> list[float]:
+    return [
+        r.per_second for r in phase.runs if r.program == program and r.per_second and not r.error
+    ]
+
+
+def targets(phase: TelemetryPhase) -> list[tuple[str, str, bool | None]]:
+    found: list[tuple[str, str, bool | None]] = []
+    for program in LANGUAGES:
+        for how in ("serve", "--batch"):
+            on = percentile(_rates(phase, f"{program} {how} telemetry on"), 0.5)
+            off = percentile(_rates(phase, f"{program} {how} telemetry off"), 0.5)
+            ratio = on / off if on and off else None
+            found.append(
+                (
+                    f"telemetry N={phase.size}: {program} {how} with metrics and traces >= "
+                    f"{ON_OF_OFF:.0%} of without (completions/s)",
+                    "n/a" if ratio is None else f"{ratio:.0%} ({on:,.0f}/s vs {off:,.0f}/s)",
+                    None if ratio is None else ratio >= ON_OF_OFF,
+                )
+            )
+    return found
+
+
+def markdown(phase: TelemetryPhase) -> list[str]:
+    programs: Sequence[str] = sorted({r.program for r in phase.runs})
+    summary = []
+    for program in programs:
+        rates = _rates(phase, program)
+        middle = percentile(rates, 0.5)
+        summary.append(
+            [
+                program,
+                str(len(rates)),
+                num(middle, 0),
+                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
+                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                ", ".join(num(r.load_average, 1) for r in phase.runs if r.program == program),
+            ]
+        )
+    return [
+        "",
+        "## Telemetry's overhead",
+        "",
+        f"N = {phase.size} pending Activities completed through each language's serve "
+        f"({CLIENTS} HTTP clients) and `complete --batch --concurrency {CLIENTS}`, with metrics "
+        "and traces off, then on (`serve --metrics-listen`, `--batch --metrics-file`, every "
+        "span exported by OTLP/HTTP to a sink in a process of its own), in the order off, on, "
+        "on, off, each run on Activities of its own.",
+        "",
+        *table(
+            ["program", "samples", "median /s", "range /s", "spread", "load"],
+            summary,
+            "lrrrrl",
+        ),
+    ]
