@@ -52,6 +52,7 @@ func Options(flags Flags) (client.Options, error) {
 	// one that holds, longer or shorter.
 	options.RPCTimeout = flags.RPCTimeout
 	options.ConnectionOptions.GetSystemInfoTimeout = flags.RPCTimeout
+	options.ConnectionOptions.DialOptions = append(options.ConnectionOptions.DialOptions, routingHeaderOption())
 	return options, nil
 }
 
