@@ -136,6 +136,33 @@ def test_a_table_line_pads_all_but_the_last_cell() -> None:
     widths = [5, 3, 0]
     assert lines.table_line(("ab", "c", "last"), widths) == "ab     c    last"
     assert lines.table_line(("ab", "c", ""), widths) == "ab     c"
+    # By display width: 注文 takes four columns, e + a combining accent one.
+    assert lines.table_line(("注文", "e\u0301", "x"), [6, 2, 0]) == "注文    e\u0301   x"
+
+
+# The same cases as go-completer/internal/lines/listing_test.go's.
+@pytest.mark.parametrize(
+    ("text", "cell", "width"),
+    [
+        ("order 42", "order 42", 8),
+        ("tab\there", "tab\\there", 9),
+        ("new\nline\r", "new\\nline\\r", 11),
+        ("bell\a", "bell\\u0007", 10),
+        ("del\x7f c1\x85 ls\u2028", "del\\u007f c1\\u0085 ls\\u2028", 27),
+        ("注文", "注文", 4),
+        ("\uff46\uff55\uff4c\uff4c", "\uff46\uff55\uff4c\uff4c", 8),  # fullwidth "full"
+        ("🦊", "🦊", 2),
+        ("e\u0301", "e\u0301", 1),
+        ("a\u200db", "a\u200db", 2),
+        ("שלום", "שלום", 4),
+        ('back\\slash "q"', 'back\\slash "q"', 14),
+    ],
+)
+def test_cells_are_one_line_and_measured_as_a_terminal_shows_them(
+    text: str, cell: str, width: int
+) -> None:
+    assert lines.cell_text(text) == cell
+    assert lines.display_width(cell) == width
 
 
 @pytest.mark.parametrize(

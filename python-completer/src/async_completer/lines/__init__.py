@@ -9,6 +9,7 @@ adds, because a batch's JSON lines carry the same text without it.
 """
 
 from async_completer.lines.batch import *  # noqa: F403
+from async_completer.lines.cells import *  # noqa: F403
 from async_completer.lines.connection import *  # noqa: F403
 from async_completer.lines.history import *  # noqa: F403
 from async_completer.lines.identity import *  # noqa: F403

@@ -83,7 +83,7 @@ class Table(Lines):
             self._header_written = True
         for cells in block:
             for column, cell in enumerate(cells):
-                self._widths[column] = max(self._widths[column], len(cell))
+                self._widths[column] = max(self._widths[column], lines.display_width(cell))
         self.write([lines.table_line(cells, self._widths) for cells in block])
 
     def finish(self, looked_at: int) -> None:
