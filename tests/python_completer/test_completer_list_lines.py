@@ -10,14 +10,17 @@ from typing import Any
 
 import pytest
 from async_completer import lines
+from async_completer.connection import Server
 from async_completer.pending import PendingActivity, detail_text, row_of
 from async_completer.times import go_duration
 from async_completer.verbs.list import Table
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.workflow.v1 import PendingActivityInfo
+from temporalio.service import RPCError, RPCStatusCode
 
 SECOND = 1_000_000_000
+SERVER = Server("h:1", "default", "10s", False)
 NOW = 1_800_000_000 * SECOND  # 2027-01-15T08:00:00Z
 
 
@@ -182,7 +185,7 @@ def test_blocks_are_sorted_and_may_widen_later_columns(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(time, "time_ns", lambda: NOW)
-    table = Table()
+    table = Table(SERVER)
     table.workflow([activity(workflow_id="b", activity_id="2"), activity(workflow_id="b")])
     table.workflow(
         [activity(workflow_id="a", run_id="r2", activity_id="x"), activity(workflow_id="a")]
@@ -208,8 +211,34 @@ def test_blocks_are_sorted_and_may_widen_later_columns(
     )
 
 
+def test_a_workflow_that_cannot_be_described_gets_a_row_that_says_why(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(time, "time_ns", lambda: NOW)
+    table = Table(SERVER)
+    table.workflow([activity(workflow_id="order-17")])
+    table.failed("odd\tone", "ro", RPCError("not yours", RPCStatusCode.PERMISSION_DENIED, b""))
+    table.page()
+    table.finish(looked_at=2)
+    assert capsys.readouterr().out == (
+        "WORKFLOW ID  ACTIVITY ID  TYPE      ATTEMPT  STATE                                      "
+        "WAITING  HEARTBEAT  DETAILS  LAST FAILURE\n"
+        "odd\\tone     -            -         -        the server refused the request: not yours  "
+        "-        -          -        -\n"
+        "order-17     1            Activity  1        started                                    "
+        "41s      -          -        -\n"
+        "1 pending Activity in 1 Workflow (2 Workflows looked at, 1 could not be described)\n"
+    )
+    failure = table.failures.failure()
+    assert failure is not None and failure.exit_code == 3
+    assert failure.message == "1 Workflow could not be described: its row says why"
+    assert lines.list_failed_json_line("odd\tone", "ro", "the server refused") == (
+        '{"workflow_id":"odd\\tone","run_id":"ro","error":"the server refused"}'
+    )
+
+
 def test_nothing_pending_is_the_count_line_alone(capsys: pytest.CaptureFixture[str]) -> None:
-    table = Table()
+    table = Table(SERVER)
     table.workflow([])
     table.page()
     table.finish(looked_at=1)

@@ -15,6 +15,7 @@ from async_completer.lines.history import *  # noqa: F403
 from async_completer.lines.identity import *  # noqa: F403
 from async_completer.lines.inspect import *  # noqa: F403
 from async_completer.lines.link import *  # noqa: F403
+from async_completer.lines.listfailures import *  # noqa: F403
 from async_completer.lines.listing import *  # noqa: F403
 from async_completer.lines.request import *  # noqa: F403
 from async_completer.lines.serve import *  # noqa: F403
