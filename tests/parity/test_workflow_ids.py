@@ -167,9 +167,15 @@ def test_every_verb_by_ids_reaches_the_right_activity(demo: Demo) -> None:
     handles = start_all(demo, corpus_ids(unique_id("verbs")))
     for n, (name, handle) in enumerate(handles.items()):
         ids = ("--workflow-id", handle.id, "--activity-id", "1")
-        for kind in KINDS:
-            beat = demo.run(kind, "heartbeat", *ids, "--details", f"beat {name}")
+        beats = {kind: demo.run(kind, "heartbeat", *ids, "--details", name) for kind in KINDS}
+        for beat in beats.values():
             assert beat.returncode == 0 and beat.stderr == "", (name, beat)
+        # One line, the same in both: the ID's control characters escaped.
+        assert (
+            beats["python"].stdout
+            == beats["go"].stdout
+            == (f'Recorded a heartbeat for Activity "1" of Workflow "{shown(handle.id)}"\n')
+        )
         kind = KINDS[n % 2]
         if n % 4 < 2:
             done = demo.run(kind, "complete", *ids, "--run-id", handle.result_run_id,
