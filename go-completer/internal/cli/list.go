@@ -13,6 +13,7 @@ import (
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/send"
+	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // defaultListQuery is list's scope without --workflow-id or --query: the
@@ -150,6 +151,9 @@ func mapListError(err error, server send.Server) *lines.Failure {
 	var failure *lines.Failure
 	if errors.As(err, &failure) {
 		return failure
+	}
+	if message, ok := temporalconn.NotSent(err); ok {
+		return lines.NotSent(message)
 	}
 	var requestErr *pending.RequestError
 	if !errors.As(err, &requestErr) {

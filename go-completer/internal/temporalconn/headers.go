@@ -33,7 +33,7 @@ const resourceIDHeader = "temporal-resource-id"
 // last in its dial), so it sees the header the SDK added. The SDK adds the
 // header to unary calls only, and the completer makes no streaming calls.
 func routingHeaderOption() grpc.DialOption {
-	return grpc.WithChainUnaryInterceptor(dropUnsendableRoutingHeader)
+	return grpc.WithChainUnaryInterceptor(dropUnsendableRoutingHeader, markNotSent)
 }
 
 func dropUnsendableRoutingHeader(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {

@@ -9,7 +9,11 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"go.temporal.io/sdk/client"
 )
 
 // recordingService is a Temporal frontend that answers the by-IDs completion
@@ -26,6 +30,9 @@ func (s *recordingService) GetSystemInfo(context.Context, *workflowservice.GetSy
 }
 
 func (s *recordingService) RespondActivityTaskCompletedById(ctx context.Context, req *workflowservice.RespondActivityTaskCompletedByIdRequest) (*workflowservice.RespondActivityTaskCompletedByIdResponse, error) {
+	if req.GetWorkflowId() == "server-internal" {
+		return nil, status.Error(codes.Internal, "the server failed")
+	}
 	md, _ := metadata.FromIncomingContext(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -89,5 +96,42 @@ func TestWorkflowIDsThatAHeaderCannotCarryReachTheServer(t *testing.T) {
 		if len(got) != len(want) || (len(want) == 1 && got[0] != want[0]) {
 			t.Errorf("%s for %q: %q, want %q", resourceIDHeader, id, got, want)
 		}
+	}
+}
+
+// A request that gRPC refuses inside the client is marked as not sent; one
+// that the server answered, even with the same code, is not.
+func TestARequestRefusedInsideTheClientIsMarkedNotSent(t *testing.T) {
+	cleanEnvironment(t)
+	service, address := startRecordingService(t)
+	options, err := Options(Flags{Address: address, RPCTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	// An API key with an accent: gRPC refuses the authorization header.
+	withKey := options
+	withKey.Credentials = client.NewAPIKeyStaticCredentials("clé")
+	_, err = Dial(ctx, withKey)
+	if message, ok := NotSent(err); !ok || message != `header key "authorization" contains value with non-printable ASCII characters` {
+		t.Errorf("dial with a non-ASCII API key: %v; NotSent = %q, %v", err, message, ok)
+	}
+
+	c, err := Dial(ctx, options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.CompleteActivityByID(ctx, "default", "server-internal", "", "1", "done", nil)
+	if err == nil {
+		t.Fatal("the server's Internal error was not returned")
+	}
+	if message, ok := NotSent(err); ok {
+		t.Errorf("an answer of the server is marked not sent: %q", message)
+	}
+	if len(service.requests) != 0 {
+		t.Errorf("the server recorded %d completions", len(service.requests))
 	}
 }
