@@ -1,6 +1,7 @@
-"""Any Workflow ID Temporal accepts works everywhere (issue 17): every ID of the corpus
-(tests/data/workflow_ids.json: spaces, quotes, backslashes, control characters, any script,
-emoji, HTML, right-to-left text, the longest the server allows) goes through each verb by IDs,
+"""Any Workflow ID (and Activity ID) Temporal accepts works everywhere (issue 17): every ID of
+the corpus (tests/data/workflow_ids.json: spaces, quotes, backslashes, control characters, any
+script, emoji, HTML, right-to-left text, the longest the server allows) goes through each verb
+by IDs,
 `--batch`, `list` (JSON and table, byte for byte the same in both completers), `serve`'s
 routes and a signed link, in both languages, and the same bytes reach the server.
 
@@ -52,10 +53,16 @@ def json_lines(text: str | bytes) -> list[str]:
     return text.split("\n")[:-1]
 
 
-def start_all(demo: Demo, ids: dict[str, str]) -> dict[str, Any]:
-    """A Workflow for each ID, once its Activity is pending. (The Worker's token line of an
-    ID with a newline spans two lines: the describe says when the Activity is pending.)"""
-    handles = {name: start(demo, workflow_id) for name, workflow_id in ids.items()}
+def start_all(
+    demo: Demo, ids: dict[str, str], activity_ids: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A Workflow for each ID (with activity_ids, that Activity ID for its Activity), once
+    its Activity is pending. (The Worker's token line of an ID with a newline spans two
+    lines: the describe says when the Activity is pending.)"""
+    handles = {
+        name: start(demo, workflow_id, activity_id=(activity_ids or {}).get(name))
+        for name, workflow_id in ids.items()
+    }
     for handle in handles.values():
         wait_until(
             lambda h=handle: bool(demo.describe(h).raw_description.pending_activities),
@@ -264,3 +271,39 @@ def test_a_signed_link_acts_on_every_id(
         assert done.status == 200, (name, done)
     for name, handle in handles.items():
         assert_completed_once(demo, handle, name)
+
+
+def test_every_activity_id_works_in_list_and_the_verbs(demo: Demo) -> None:
+    prefix = unique_id("actids")
+    activity_ids = {name: text[len(prefix) + 1 :] for name, text in corpus_ids(prefix).items()}
+    workflow_ids = {name: f"{prefix}-{n}" for n, name in enumerate(activity_ids)}
+    handles = start_all(demo, workflow_ids, activity_ids)
+    query = prefix_query(prefix)
+    wait_visible(demo, query, len(handles))
+    runs = {kind: demo.run(kind, "list", "--json", "--query", query) for kind in KINDS}
+    for run in runs.values():
+        assert run.returncode == 0 and run.stderr == "", run
+    assert sorted(json_lines(runs["python"].stdout)) == sorted(json_lines(runs["go"].stdout))
+    listed = {json.loads(line)["activity_id"] for line in json_lines(runs["go"].stdout)}
+    assert listed == set(activity_ids.values())
+    tables = {kind: demo.run(kind, "list", "--query", query) for kind in KINDS}
+    for table in tables.values():
+        assert table.returncode == 0 and table.stderr == "", table
+        header, *rows, count = table.stdout.split("\n")[:-1]
+        assert len(rows) == len(handles)  # one line per Activity
+        assert count == count_line(len(handles), len(handles), len(handles))
+        starts = [header.index(name) for name in HEADER]
+        shown_ids = {split_by_columns(row, starts)[1] for row in rows}
+        assert shown_ids == {shown(activity_id) for activity_id in activity_ids.values()}
+    for n, (name, handle) in enumerate(handles.items()):
+        ids = ("--workflow-id", handle.id, "--activity-id", activity_ids[name])
+        beats = {kind: demo.run(kind, "heartbeat", *ids) for kind in KINDS}
+        assert beats["python"] == beats["go"], name
+        assert beats["go"].stdout == (
+            f'Recorded a heartbeat for Activity "{shown(activity_ids[name])}" '
+            f'of Workflow "{handle.id}"\n'
+        )
+        done = demo.run(KINDS[n % 2], "complete", *ids, "--result", f"done {name}")
+        assert done.returncode == 0 and done.stderr == "", (name, done)
+    for name, handle in handles.items():
+        assert_completed_once(demo, handle, f"done {name}")

@@ -25,6 +25,9 @@ class ActivitySettings:
     start_to_close_seconds: float = 300.0
     heartbeat_timeout_seconds: float | None = None
     maximum_attempts: int | None = None
+    # The Activity's ID; None lets the SDK number it ("1"). Tests use any text Temporal
+    # accepts, to hold the completers to IDs of every kind.
+    activity_id: str | None = None
 
 
 class ServerUnreachable(Exception):

@@ -21,6 +21,7 @@ class Workflow:
         return await workflow.execute_activity_method(
             AsyncActivity.run,
             input,
+            activity_id=settings.activity_id,
             start_to_close_timeout=timedelta(seconds=settings.start_to_close_seconds),
             heartbeat_timeout=timedelta(seconds=heartbeat) if heartbeat else None,
             retry_policy=(
