@@ -307,3 +307,26 @@ def test_every_activity_id_works_in_list_and_the_verbs(demo: Demo) -> None:
         assert done.returncode == 0 and done.stderr == "", (name, done)
     for name, handle in handles.items():
         assert_completed_once(demo, handle, f"done {name}")
+
+
+def test_every_identity_the_completers_accept_is_recorded_exactly(demo: Demo) -> None:
+    """--identity takes 1 to 128 characters without control characters
+    (docs/completer-cli.md): every corpus text of that kind is recorded as it was given."""
+    import socket
+
+    from tests.serve.history import closing
+
+    names = {
+        name: text
+        for name, text in ((e["name"], e["id"]) for e in CORPUS["ids"])
+        if len(text) <= 128 and shown(text) == text
+    }
+    assert {"HTML", "emoji", "right-to-left", "quotes", "CJK wide"} <= set(names)
+    handles = start_all(demo, {name: unique_id("who") for name in names})
+    for n, (name, handle) in enumerate(handles.items()):
+        kind = KINDS[n % 2]
+        ids = ("--workflow-id", handle.id, "--activity-id", "1")
+        done = demo.run(kind, "complete", *ids, "--identity", names[name], "--result", name)
+        assert done.returncode == 0 and done.stderr == "", (name, done)
+        recorded = f"{names[name]} via {kind}-completer cli@{socket.gethostname()}"
+        assert closing(demo, handle).identity == recorded, name
