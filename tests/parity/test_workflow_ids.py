@@ -330,3 +330,17 @@ def test_every_identity_the_completers_accept_is_recorded_exactly(demo: Demo) ->
         assert done.returncode == 0 and done.stderr == "", (name, done)
         recorded = f"{names[name]} via {kind}-completer cli@{socket.gethostname()}"
         assert closing(demo, handle).identity == recorded, name
+
+
+def test_an_id_longer_than_the_server_allows_is_answered_alike(demo: Demo) -> None:
+    """No Workflow can have it (the server refuses to start one), so no Activity of it is
+    pending: both completers send it as it is, and say what the server answered."""
+    too_long = "x" * (MAX_BYTES + 1)
+    runs = {
+        kind: demo.run(kind, "complete", "--workflow-id", too_long, "--activity-id", "1")
+        for kind in KINDS
+    }
+    assert runs["python"] == runs["go"]
+    assert runs["go"].returncode == 3 and runs["go"].stdout == "", runs["go"]
+    assert runs["go"].stderr.startswith('error: Activity "1" of Workflow "xxx'), runs["go"]
+    assert "is not pending any more" in runs["go"].stderr
