@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import Demo
 from tests.faults.grpc_proxy import REFUSAL, refusing_proxy
-from tests.harness import run_completer, unique_id
+from tests.harness import run_completer, unique_id, wait_until
 from tests.parity.test_list import count_line, prefix_query, start, wait_visible
 from tests.serve.harness import KINDS, serving_all
 
@@ -95,6 +95,16 @@ def test_v1_pending_answers_200_with_the_row_that_says_why(
     assert [row["error"] for row in rows if "error" in row] == [REFUSED_LINE]
 
 
+def gone(demo: Demo, handle: Any) -> bool:
+    from temporalio.service import RPCError, RPCStatusCode
+
+    try:
+        demo.describe(handle)
+    except RPCError as err:
+        return err.status == RPCStatusCode.NOT_FOUND
+    return False
+
+
 def test_a_workflow_deleted_after_visibility_listed_it_is_left_out(demo: Demo) -> None:
     from temporalio.api.common.v1 import WorkflowExecution
     from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
@@ -113,6 +123,9 @@ def test_a_workflow_deleted_after_visibility_listed_it_is_left_out(demo: Demo) -
             )
         )
     )
+    # Gone from the Workflow store (a cluster deletes in the background); visibility may list
+    # it a while longer: then its describe answers NOT_FOUND.
+    wait_until(lambda: gone(demo, handles[1]), 60, f"{handles[1].id} to be deleted", interval=0.2)
     for kind in KINDS:
         run = demo.run(kind, "list", "--json", "--query", query)
         assert (run.returncode, run.stderr) == (0, ""), run
