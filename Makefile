@@ -172,7 +172,7 @@ fmt: .venv/.installed ## Format the Python and Go code
 	cd go-completer && gofmt -w .
 
 .PHONY: generate
-generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-token decoders from proto/ and the page copies from page/
+generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-token decoders from proto/, the page copies from page/, the list table's widths
 	$(VENV_BIN)/python -m grpc_tools.protoc -I proto/tasktoken/v1 \
 	  --python_out=python-completer/src/async_completer/tasktokenpb \
 	  --pyi_out=python-completer/src/async_completer/tasktokenpb task_token.proto
@@ -182,10 +182,13 @@ generate: .venv/.installed $(TOOLS)/bin/protoc-gen-go ## Regenerate the task-tok
 	@# The approval page has one source; each completer serves an embedded byte copy. cp -p keeps
 	@# the source's time: an unchanged page does not make the Go completer look stale.
 	for copy in $(PAGE_COPIES); do mkdir -p "$$(dirname "$$copy")"; cp -p "page/$$(basename "$$copy")" "$$copy"; done
+	@# list's display widths: one table, from the Unicode data of .venv's Python, for both completers.
+	$(VENV_BIN)/python scripts/gen_widths.py
 
 .PHONY: checkgenerate
 checkgenerate: generate ## Fail when the committed generated code is stale
 	@git diff --exit-code -- python-completer/src/async_completer/tasktokenpb go-completer/internal/tasktokenpb $(PAGE_COPIES) \
+	  python-completer/src/async_completer/lines/widths.py go-completer/internal/lines/widths.go \
 	  || { echo "error: generated code is stale: run make generate and commit the result" >&2; exit 1; }
 
 .PHONY: clean

@@ -370,19 +370,29 @@ def test_unreachable_and_unanswered(server: FakeClient) -> None:
     server.connect_error = None
     server.workflow_service.workflows = {"a": 1}
     server.workflow_service.delay = 5
-    result = invoke(["list", "--rpc-timeout", "100ms"])
-    assert (result.exit_code, result.stderr) == (4, UNREACHABLE.format("100ms"))
+    result = invoke(["list", "--rpc-timeout", "100ms", "--json"])
+    # A describe that does not answer in time is that Workflow's row.
+    assert (result.exit_code, result.stderr) == (4, NOT_DESCRIBED)
+    assert json.loads(result.stdout) == {
+        "workflow_id": "a",
+        "run_id": "run-a",
+        "error": UNREACHABLE.format("100ms")[len("error: ") : -1],
+    }
 
 
-def test_rows_written_before_a_failure_stand(server: FakeClient) -> None:
+NOT_DESCRIBED = "error: 1 Workflow could not be described: its row says why\n"
+
+
+def test_a_workflow_that_cannot_be_described_never_hides_the_others(server: FakeClient) -> None:
     service = server.workflow_service
     service.workflows = {"a": 1, "b": 1, "c": 1}
     service.describe_error = {"a": rpc(RPCStatusCode.UNAVAILABLE, "gone away")}
     result = invoke(["list", "--page-size", "2"])  # pages: [c, b], then [a]
-    assert result.exit_code == 4
+    assert (result.exit_code, result.stderr) == (4, NOT_DESCRIBED)
     out = result.stdout.splitlines()
-    assert [line.split()[0] for line in out] == ["WORKFLOW", "b", "c"]
-    assert result.stderr == UNREACHABLE.format("10s")
+    assert [line.split()[0] for line in out[:-1]] == ["WORKFLOW", "b", "c", "a"]
+    assert out[-1].endswith("(3 Workflows looked at, 1 could not be described)")
+    assert "could not reach the Temporal server" in out[3]
 
 
 @pytest.mark.parametrize("mode", [[], ["--json"]])

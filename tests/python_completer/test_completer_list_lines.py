@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from async_completer import lines
+from async_completer.connection import Server
 from async_completer.model import Asked
 from async_completer.pending import PendingActivity, detail_text, row_of
 from async_completer.times import go_duration
@@ -17,8 +18,10 @@ from async_completer.verbs.list import Table
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.workflow.v1 import PendingActivityInfo
+from temporalio.service import RPCError, RPCStatusCode
 
 SECOND = 1_000_000_000
+SERVER = Server("h:1", "default", "10s", False)
 NOW = 1_800_000_000 * SECOND  # 2027-01-15T08:00:00Z
 
 
@@ -161,6 +164,33 @@ def test_a_table_line_pads_all_but_the_last_cell() -> None:
     widths = [5, 3, 0]
     assert lines.table_line(("ab", "c", "last"), widths) == "ab     c    last"
     assert lines.table_line(("ab", "c", ""), widths) == "ab     c"
+    # By display width: 注文 takes four columns, e + a combining accent one.
+    assert lines.table_line(("注文", "e\u0301", "x"), [6, 2, 0]) == "注文    e\u0301   x"
+
+
+# The same cases as go-completer/internal/lines/listing_test.go's.
+@pytest.mark.parametrize(
+    ("text", "cell", "width"),
+    [
+        ("order 42", "order 42", 8),
+        ("tab\there", "tab\\there", 9),
+        ("new\nline\r", "new\\nline\\r", 11),
+        ("bell\a", "bell\\u0007", 10),
+        ("del\x7f c1\x85 ls\u2028", "del\\u007f c1\\u0085 ls\\u2028", 27),
+        ("注文", "注文", 4),
+        ("\uff46\uff55\uff4c\uff4c", "\uff46\uff55\uff4c\uff4c", 8),  # fullwidth "full"
+        ("🦊", "🦊", 2),
+        ("e\u0301", "e\u0301", 1),
+        ("a\u200db", "a\u200db", 2),
+        ("שלום", "שלום", 4),
+        ('back\\slash "q"', 'back\\slash "q"', 14),
+    ],
+)
+def test_cells_are_one_line_and_measured_as_a_terminal_shows_them(
+    text: str, cell: str, width: int
+) -> None:
+    assert lines.cell_text(text) == cell
+    assert lines.display_width(cell) == width
 
 
 @pytest.mark.parametrize(
@@ -180,7 +210,7 @@ def test_blocks_are_sorted_and_may_widen_later_columns(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(time, "time_ns", lambda: NOW)
-    table = Table()
+    table = Table(SERVER)
     table.workflow([activity(workflow_id="b", activity_id="2"), activity(workflow_id="b")])
     table.workflow(
         [activity(workflow_id="a", run_id="r2", activity_id="x"), activity(workflow_id="a")]
@@ -210,8 +240,34 @@ def test_blocks_are_sorted_and_may_widen_later_columns(
     )
 
 
+def test_a_workflow_that_cannot_be_described_gets_a_row_that_says_why(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(time, "time_ns", lambda: NOW)
+    table = Table(SERVER)
+    table.workflow([activity(workflow_id="order-17")])
+    table.failed("odd\tone", "ro", RPCError("not yours", RPCStatusCode.PERMISSION_DENIED, b""))
+    table.page()
+    table.finish(looked_at=2)
+    assert capsys.readouterr().out == (
+        "WORKFLOW ID  ACTIVITY ID  TYPE      ATTEMPT  STATE                                      "
+        "WAITING  HEARTBEAT  DETAILS  LAST FAILURE\n"
+        "odd\\tone     -            -         -        the server refused the request: not yours  "
+        "-        -          -        -\n"
+        "order-17     1            Activity  1        started                                    "
+        "41s      -          -        -\n"
+        "1 pending Activity in 1 Workflow (2 Workflows looked at, 1 could not be described)\n"
+    )
+    failure = table.failures.failure()
+    assert failure is not None and failure.exit_code == 3
+    assert failure.message == "1 Workflow could not be described: its row says why"
+    assert lines.list_failed_json_line("odd\tone", "ro", "the server refused") == (
+        '{"workflow_id":"odd\\tone","run_id":"ro","error":"the server refused"}'
+    )
+
+
 def test_nothing_pending_is_the_count_line_alone(capsys: pytest.CaptureFixture[str]) -> None:
-    table = Table()
+    table = Table(SERVER)
     table.workflow([])
     table.page()
     table.finish(looked_at=1)

@@ -14,6 +14,7 @@ import (
 	"github.com/async-completion/go-completer/internal/lines"
 	"github.com/async-completion/go-completer/internal/pending"
 	"github.com/async-completion/go-completer/internal/send"
+	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // defaultListQuery is list's scope without --workflow-id or --query: the
@@ -36,7 +37,7 @@ func (r *runner) list(cmd *command) error {
 	if cmd.query.set {
 		query = cmd.query.value
 	}
-	out := &listOutput{stdout: r.stdout, json: cmd.json, table: lines.NewTable(lines.ListHeader), now: r.now}
+	out := &listOutput{stdout: r.stdout, json: cmd.json, table: lines.NewTable(lines.ListHeader), now: r.now, server: server}
 	err = pending.List(context.Background(), c, pending.Options{
 		WorkflowID:  cmd.workflowID,
 		Query:       query,
@@ -50,7 +51,10 @@ func (r *runner) list(cmd *command) error {
 	if err != nil {
 		return mapListError(err, server)
 	}
-	return out.finish()
+	if err := out.finish(); err != nil {
+		return err
+	}
+	return out.failures.failure()
 }
 
 // listHistory is the history that the listing reads for what Activities ask,
@@ -69,9 +73,11 @@ type listOutput struct {
 	json   bool
 	table  *lines.Table
 	now    func() time.Time
+	server send.Server
 	buf    []byte
 	// activities, workflows and looked are the count line's N, W and L.
 	activities, workflows, looked int
+	failures                      listFailures
 }
 
 func (o *listOutput) found(n int) {
@@ -79,6 +85,13 @@ func (o *listOutput) found(n int) {
 }
 
 func (o *listOutput) described(w pending.Workflow) error {
+	if w.Err != nil {
+		message := o.failures.add(w.Err, o.server)
+		if o.json {
+			return o.write(lines.AppendFailedJSON(o.buf[:0], w.WorkflowID, w.RunID, message))
+		}
+		return nil
+	}
 	if len(w.Activities) > 0 {
 		o.workflows++
 		o.activities += len(w.Activities)
@@ -107,6 +120,9 @@ func (o *listOutput) pageDone(page []pending.Workflow) error {
 	now := o.now()
 	var rows [][]string
 	for _, w := range page {
+		if w.Err != nil {
+			rows = append(rows, lines.FailedCells(w.WorkflowID, mapListError(w.Err, o.server).Message))
+		}
 		for _, a := range w.Activities {
 			rows = append(rows, lines.PendingCells(a, now))
 		}
@@ -120,7 +136,7 @@ func (o *listOutput) finish() error {
 	if o.json {
 		return nil
 	}
-	return o.write([]byte(lines.ListCount(o.activities, o.workflows, o.looked) + "\n"))
+	return o.write([]byte(lines.ListCountWithFailures(o.activities, o.workflows, o.looked, o.failures.count) + "\n"))
 }
 
 func (o *listOutput) write(b []byte) error {
@@ -147,6 +163,9 @@ func mapListError(err error, server send.Server) *lines.Failure {
 	var failure *lines.Failure
 	if errors.As(err, &failure) {
 		return failure
+	}
+	if message, ok := temporalconn.NotSent(err); ok {
+		return lines.NotSent(message)
 	}
 	var requestErr *pending.RequestError
 	if !errors.As(err, &requestErr) {

@@ -215,11 +215,13 @@ func TestRunListFailures(t *testing.T) {
 			listErrPage: 1,
 		}, nil, []string{"--json", "--no-input"}, lines.ExitUnreachable, unreachable,
 			`{"workflow_id":"w","run_id":"r","activity_id":"1","activity_type":"","attempt":0,"maximum_attempts":0,"state":"unspecified","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":null,"summary":null}` + "\n"},
+		// One Workflow that cannot be described gets a row that says why.
 		{"a describe slower than --rpc-timeout", &fakeVisibility{
 			pages:         [][]*workflowpb.WorkflowExecutionInfo{{running("w", "r")}},
 			describeDelay: 5 * time.Second,
-		}, nil, []string{"--rpc-timeout", "50ms"}, lines.ExitUnreachable,
-			"error: could not reach the Temporal server at h:1 within 50ms: start one with make server, or point TEMPORAL_ADDRESS or --address at yours\n", ""},
+		}, nil, []string{"--rpc-timeout", "50ms", "--json"}, lines.ExitUnreachable,
+			"error: 1 Workflow could not be described: its row says why\n",
+			`{"workflow_id":"w","run_id":"r","error":"could not reach the Temporal server at h:1 within 50ms: start one with make server, or point TEMPORAL_ADDRESS or --address at yours"}` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

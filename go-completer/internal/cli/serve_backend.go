@@ -125,6 +125,11 @@ func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, 
 	}, pending.Handlers{
 		// Called one at a time.
 		Described: func(w pending.Workflow) error {
+			if w.Err != nil {
+				// Its row says what went wrong; the others are listed.
+				body = lines.AppendFailedJSON(body, w.WorkflowID, w.RunID, mapListError(w.Err, b.server).Message)
+				return nil
+			}
 			for _, a := range w.Activities {
 				body = lines.AppendPendingJSON(body, a)
 			}

@@ -93,9 +93,9 @@ func PendingCells(a model.PendingActivity, now time.Time) []string {
 		waiting = age(*a.WaitingSince, now)
 	}
 	return []string{
-		a.WorkflowID,
-		a.ActivityID,
-		a.ActivityType,
+		CellText(a.WorkflowID),
+		CellText(a.ActivityID),
+		CellText(a.ActivityType),
 		attempt,
 		strings.ReplaceAll(a.State, "_", " "),
 		waiting,
@@ -116,17 +116,17 @@ func age(t, now time.Time) string {
 // or a failure's message can be any length.
 const maxCellText = 40
 
-// cellText is a text made one line and cut to maxCellText code points; "-"
-// for none.
+// cellText is a text made one line, cut to maxCellText code points, its
+// control characters escaped; "-" for none.
 func cellText(s *string) string {
 	if s == nil {
 		return "-"
 	}
 	text := OneLine(*s)
-	if utf8.RuneCountInString(text) <= maxCellText {
-		return text
+	if utf8.RuneCountInString(text) > maxCellText {
+		text = string([]rune(text)[:maxCellText-1]) + "…"
 	}
-	return string([]rune(text)[:maxCellText-1]) + "…"
+	return CellText(text)
 }
 
 // ListCount is the table's last line: n pending Activities in w Workflows,

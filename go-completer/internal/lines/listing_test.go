@@ -89,7 +89,8 @@ func TestTableWritesBlocksThatWiden(t *testing.T) {
 		"ID  STATE    LAST\n" +
 		"a   started  x\n" +
 		"bb  é        -\n" +
-		"ccc-longer  s          y\n" +
+		// 日本語日本語日本語 takes 18 columns: East Asian wide.
+		"ccc-longer  s                   y\n" +
 		"d           日本語日本語日本語\n"
 	if string(out) != want {
 		t.Errorf("table:\n%s\nwant:\n%s", out, want)
@@ -112,6 +113,35 @@ func TestListCount(t *testing.T) {
 	for _, tt := range tests {
 		if got := ListCount(tt.n, tt.w, tt.looked); got != tt.want {
 			t.Errorf("ListCount(%d, %d, %d) = %q, want %q", tt.n, tt.w, tt.looked, got, tt.want)
+		}
+	}
+}
+
+func TestCellsAreOneLineAndMeasuredAsATerminalShowsThem(t *testing.T) {
+	tests := []struct {
+		text, cell string
+		width      int
+	}{
+		{"order 42", "order 42", 8},
+		{"tab\there", `tab\there`, 9},
+		{"new\nline\r", `new\nline\r`, 11},
+		{"bell\a", `bell\u0007`, 10},
+		{"del\x7f c1\u0085 ls\u2028", `del\u007f c1\u0085 ls\u2028`, 27},
+		{"注文", "注文", 4},
+		{"ｆｕｌｌ", "ｆｕｌｌ", 8},
+		{"🦊", "🦊", 2},
+		{"e\u0301", "e\u0301", 1},   // a combining accent takes no column
+		{"a\u200db", "a\u200db", 2}, // nor does a zero-width joiner (Cf)
+		{"שלום", "שלום", 4},
+		{`back\slash "q"`, `back\slash "q"`, 14},
+	}
+	for _, tt := range tests {
+		cell := CellText(tt.text)
+		if cell != tt.cell {
+			t.Errorf("CellText(%q) = %q, want %q", tt.text, cell, tt.cell)
+		}
+		if got := DisplayWidth(cell); got != tt.width {
+			t.Errorf("DisplayWidth(%q) = %d, want %d", cell, got, tt.width)
 		}
 	}
 }

@@ -20,3 +20,10 @@ func TokenNotRead(err error) *Failure {
 func InternalError(recovered any) *Failure {
 	return Other(fmt.Errorf("internal error: %v", recovered))
 }
+
+// NotSent: a request that failed inside the client, before it reached the
+// server (gRPC refused it); message is gRPC's words for why. No line that
+// blames the server may say so: the server never saw the request.
+func NotSent(message string) *Failure {
+	return &Failure{Code: ExitFailure, Message: "the request was not sent: the completer's gRPC client refused it before it reached the server (" + OneLine(message) + ")"}
+}

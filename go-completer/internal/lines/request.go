@@ -4,14 +4,15 @@ import "fmt"
 
 // DescribeAttempt names the Activity of a task token; DescribeIDs one given by
 // its IDs. Every success and refusal line names the Activity this way: plain
-// quotes around the raw text, no escaping.
+// quotes around the raw text but for control characters, escaped as in the
+// list table (CellText): a line stays one line whatever the IDs hold.
 func DescribeAttempt(activityID, workflowID string, attempt int64) string {
-	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\" (attempt %d)", activityID, workflowID, attempt)
+	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\" (attempt %d)", CellText(activityID), CellText(workflowID), attempt)
 }
 
 // DescribeIDs names an Activity addressed by its IDs.
 func DescribeIDs(activityID, workflowID string) string {
-	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\"", activityID, workflowID)
+	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\"", CellText(activityID), CellText(workflowID))
 }
 
 // The success lines: the one line on standard output when the server accepted

@@ -71,6 +71,12 @@ func BodyTooLarge(limit int) string {
 	return fmt.Sprintf("the body is larger than %d bytes: send a smaller result, or a reference to where the data is", limit)
 }
 
+// HeadersTooLarge: a request whose headers are more than fields fields or
+// larger than limit bytes (the request target, every name and value).
+func HeadersTooLarge(fields, limit int) string {
+	return fmt.Sprintf("the request headers are too large: at most %d fields and %d bytes (the request target, every name and value) are accepted", fields, limit)
+}
+
 // TemporalAnswers: GET /healthz while the server at address answers.
 func TemporalAnswers(address string) string {
 	return fmt.Sprintf("the Temporal server at %s answers", address)

@@ -2,7 +2,6 @@ package lines
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // Table writes rows of cells in blocks, as they are found: each column
@@ -44,7 +43,7 @@ func (t *Table) Block(dst []byte, rows [][]string) []byte {
 
 func (t *Table) widen(row []string) {
 	for i, cell := range row {
-		t.widths[i] = max(t.widths[i], utf8.RuneCountInString(cell))
+		t.widths[i] = max(t.widths[i], DisplayWidth(cell))
 	}
 }
 
@@ -53,7 +52,7 @@ func (t *Table) appendRow(dst []byte, row []string) []byte {
 	for i, cell := range row {
 		dst = append(dst, cell...)
 		if i < len(row)-1 {
-			dst = append(dst, strings.Repeat(" ", t.widths[i]-utf8.RuneCountInString(cell)+2)...)
+			dst = append(dst, strings.Repeat(" ", t.widths[i]-DisplayWidth(cell)+2)...)
 		}
 	}
 	// An empty last cell would leave the padding of the one before it.

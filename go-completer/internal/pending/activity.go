@@ -19,11 +19,14 @@ import (
 )
 
 // Workflow is one running Workflow that was described, with its pending
-// Activities in the server's order (maybe none).
+// Activities in the server's order (maybe none); or, with Err, one that
+// visibility listed and whose describe failed (a *RequestError): no
+// Activities, the others are listed all the same.
 type Workflow struct {
 	WorkflowID string
 	RunID      string
 	Activities []model.PendingActivity
+	Err        error
 }
 
 func newActivity(workflowID, runID string, info *workflowpb.PendingActivityInfo) model.PendingActivity {

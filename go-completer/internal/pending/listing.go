@@ -63,7 +63,9 @@ func (e *RequestError) Error() string {
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // Handlers receive what the listing finds. Described is called with each
-// running Workflow as its describe returns, one call at a time; PageDone with
+// running Workflow as its describe returns, one call at a time, also with one
+// whose describe failed (its Err set): one Workflow that cannot be described
+// never hides the others. PageDone with
 // the running Workflows of a visibility page once all are described (for
 // WorkflowID, the one Workflow, or none). An error of theirs stops the
 // listing and is returned as it is.
@@ -134,9 +136,12 @@ func (h Handlers) found(n int) {
 }
 
 // describePage describes the executions with at most opts.Concurrency in
-// flight. The first error cancels the describes still in flight and is the
-// one returned. countFound is whether the describes themselves tell which
-// Workflows exist (a Workflow ID), rather than visibility.
+// flight. A describe that fails, when visibility listed the Workflow, is a
+// Workflow with Err; the first other error (a handler's; a describe's for a
+// Workflow ID, which is the whole listing) cancels the describes still in
+// flight and is the one returned. countFound is whether the describes
+// themselves tell which Workflows exist (a Workflow ID), rather than
+// visibility.
 func describePage(ctx context.Context, svc Service, opts Options, h Handlers, executions []execution, countFound bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -169,9 +174,12 @@ func describePage(ctx context.Context, svc Service, opts Options, h Handlers, ex
 			if firstErr != nil {
 				return
 			}
-			if err != nil {
+			switch {
+			case err != nil && (countFound || ctx.Err() != nil):
 				fail(err)
 				return
+			case err != nil:
+				w, state = Workflow{WorkflowID: e.workflowID, RunID: e.runID, Err: err}, foundRunning
 			}
 			if countFound && state != foundGone {
 				h.found(1)

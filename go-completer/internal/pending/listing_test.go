@@ -120,6 +120,9 @@ func (r *recorder) handlers() Handlers {
 					return fmt.Errorf("activity %+v of Workflow %s/%s", a, w.WorkflowID, w.RunID)
 				}
 			}
+			if w.Err != nil {
+				ids = append(ids, "error: "+w.Err.Error())
+			}
 			r.described = append(r.described, fmt.Sprintf("%s/%s%v", w.WorkflowID, w.RunID, ids))
 			if w.WorkflowID == r.failOn {
 				return errors.New("handler failed")
@@ -242,24 +245,20 @@ func TestListStopsAtTheFirstError(t *testing.T) {
 			t.Errorf("List() = %#v, want a RequestError of the query", err)
 		}
 	})
-	t.Run("a describe", func(t *testing.T) {
-		svc := &fakeService{
-			pages:       [][]*workflowpb.WorkflowExecutionInfo{{running("a"), running("b")}, {running("c")}},
-			described:   map[string]*workflowservice.DescribeWorkflowExecutionResponse{"a": describedWith("a", "1")},
-			describeErr: map[string]error{"b": refused},
-		}
-		err := List(context.Background(), svc, options(), (&recorder{}).handlers())
+	t.Run("the describe of a Workflow ID", func(t *testing.T) {
+		svc := &fakeService{describeErr: map[string]error{"a": refused}}
+		opts := options()
+		opts.WorkflowID = "a"
+		err := List(context.Background(), svc, opts, (&recorder{}).handlers())
 		var requestErr *RequestError
 		if !errors.As(err, &requestErr) || requestErr.Query || !errors.Is(err, refused) {
 			t.Errorf("List() = %v, want the describe's refusal", err)
 		}
-		if len(svc.requests) != 1 {
-			t.Errorf("%d pages read after the error, want none", len(svc.requests)-1)
-		}
 	})
-	t.Run("a describe that takes longer than the timeout", func(t *testing.T) {
-		svc := &fakeService{pages: [][]*workflowpb.WorkflowExecutionInfo{{running("a")}}, delay: time.Second}
+	t.Run("a describe of a Workflow ID that takes longer than the timeout", func(t *testing.T) {
+		svc := &fakeService{delay: time.Second}
 		opts := options()
+		opts.WorkflowID = "a"
 		opts.RPCTimeout = 20 * time.Millisecond
 		err := List(context.Background(), svc, opts, (&recorder{}).handlers())
 		var requestErr *RequestError
@@ -278,6 +277,45 @@ func TestListStopsAtTheFirstError(t *testing.T) {
 		}
 		if len(r.pages) != 0 || len(svc.requests) != 1 {
 			t.Errorf("went on after the handler failed: pages %v, %d requests", r.pages, len(svc.requests))
+		}
+	})
+}
+
+// One Workflow that cannot be described, for any reason, never hides the
+// others: it is handed on with its error, and the listing goes on.
+func TestAWorkflowThatCannotBeDescribedIsListedWithItsError(t *testing.T) {
+	refused := serviceerror.NewPermissionDenied("no", "")
+	t.Run("refused", func(t *testing.T) {
+		svc := &fakeService{
+			pages:       [][]*workflowpb.WorkflowExecutionInfo{{running("a"), running("b")}, {running("c")}},
+			described:   map[string]*workflowservice.DescribeWorkflowExecutionResponse{"a": describedWith("a", "1"), "c": describedWith("c", "2")},
+			describeErr: map[string]error{"b": refused},
+		}
+		r := &recorder{}
+		if err := List(context.Background(), svc, options(), r.handlers()); err != nil {
+			t.Fatalf("List() = %v", err)
+		}
+		slices.Sort(r.described)
+		want := "[a/run-a[1] b/run-b[error: describing a Workflow: no] c/run-c[2]]"
+		if got := fmt.Sprint(r.described); got != want {
+			t.Errorf("described %s, want %s", got, want)
+		}
+		if got := fmt.Sprint(r.pages); got != "[[a b] [c]]" {
+			t.Errorf("pages %s", got)
+		}
+	})
+	t.Run("timed out", func(t *testing.T) {
+		svc := &fakeService{pages: [][]*workflowpb.WorkflowExecutionInfo{{running("a")}}, delay: time.Second}
+		opts := options()
+		opts.RPCTimeout = 20 * time.Millisecond
+		var got []Workflow
+		h := Handlers{Described: func(w Workflow) error { got = append(got, w); return nil }, PageDone: func([]Workflow) error { return nil }}
+		if err := List(context.Background(), svc, opts, h); err != nil {
+			t.Fatalf("List() = %v", err)
+		}
+		var requestErr *RequestError
+		if len(got) != 1 || !errors.As(got[0].Err, &requestErr) || !requestErr.TimedOut {
+			t.Errorf("described %+v, want a timed-out RequestError", got)
 		}
 	})
 }

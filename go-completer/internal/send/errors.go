@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/temporalconn"
 )
 
 // MapRequestError turns the error of a request into the CLI page's exit code
@@ -31,6 +32,9 @@ func MapRequestError(err error, deadlineErr error, req Request) *lines.Failure {
 		return lines.Reset(req.Desc)
 	}
 
+	if message, ok := temporalconn.NotSent(err); ok {
+		return lines.NotSent(message)
+	}
 	code, message, ok := GRPCStatus(err)
 	if !ok {
 		if errors.Is(err, context.DeadlineExceeded) || deadlineErr != nil {
@@ -89,6 +93,9 @@ func NamespaceNotFound(message string) bool {
 func MapDialError(err error, deadlineErr error, req Request) *lines.Failure {
 	if req.TLS && mentionsTLS(err.Error()) {
 		return lines.TLSHandshakeFailed(req.Address)
+	}
+	if message, ok := temporalconn.NotSent(err); ok {
+		return lines.NotSent(message)
 	}
 	if code, _, ok := GRPCStatus(err); ok && code != codes.Unauthenticated && code != codes.PermissionDenied {
 		return MapRequestError(status.Error(codes.Unavailable, err.Error()), deadlineErr, req)

@@ -117,6 +117,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.logRequest(r, x, time.Since(start))
 		seen.done(r, x)
 	}()
+	if headersTooLarge(r) {
+		answer(x, http.StatusRequestHeaderFieldsTooLarge, lines.OutcomeName(lines.ExitUsage), lines.ExitUsage, lines.HeadersTooLarge(MaxHeaderFields, MaxHeaderBytes))
+		return
+	}
 	// ServeMux would redirect a path that is not clean (//healthz,
 	// /v1/../healthz, /healthz/) with an HTML body; no such path is a route,
 	// nor is one that does not start with / (OPTIONS *).

@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
+	"google.golang.org/grpc"
 )
 
 // Flags are the connection options of the command line. An empty Address or
@@ -52,6 +53,8 @@ func Options(flags Flags) (client.Options, error) {
 	// one that holds, longer or shorter.
 	options.RPCTimeout = flags.RPCTimeout
 	options.ConnectionOptions.GetSystemInfoTimeout = flags.RPCTimeout
+	options.ConnectionOptions.DialOptions = append(options.ConnectionOptions.DialOptions,
+		routingHeaderOption(), grpc.WithStatsHandler(answerStats{}))
 	return options, nil
 }
 

@@ -28,6 +28,9 @@ class ActivitySettings:
     # The Activity's summary (Temporal's user metadata): what a person deciding reads in
     # `list`, the approval page and the announcement. None: derived from the input.
     summary: str | None = None
+    # The Activity's ID; None lets the SDK number it ("1"). Tests use any text Temporal
+    # accepts, to hold the completers to IDs of every kind.
+    activity_id: str | None = None
 
 
 # A summary is a headline: a long input is cut to this many characters.

@@ -24,6 +24,7 @@ class Workflow:
             # What the person who decides reads first (list, the approval page, the
             # announcement), written into the scheduled event's user metadata.
             summary=settings.summary or default_summary(input),
+            activity_id=settings.activity_id,
             start_to_close_timeout=timedelta(seconds=settings.start_to_close_seconds),
             heartbeat_timeout=timedelta(seconds=heartbeat) if heartbeat else None,
             retry_policy=(

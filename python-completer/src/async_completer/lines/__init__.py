@@ -10,11 +10,13 @@ adds, because a batch's JSON lines carry the same text without it.
 
 from async_completer.lines.asked import *  # noqa: F403
 from async_completer.lines.batch import *  # noqa: F403
+from async_completer.lines.cells import *  # noqa: F403
 from async_completer.lines.connection import *  # noqa: F403
 from async_completer.lines.history import *  # noqa: F403
 from async_completer.lines.identity import *  # noqa: F403
 from async_completer.lines.inspect import *  # noqa: F403
 from async_completer.lines.link import *  # noqa: F403
+from async_completer.lines.listfailures import *  # noqa: F403
 from async_completer.lines.listing import *  # noqa: F403
 from async_completer.lines.request import *  # noqa: F403
 from async_completer.lines.serve import *  # noqa: F403

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from async_completer.lines.asked import asked_text
 from async_completer.lines.batch import json_string
+from async_completer.lines.cells import cell_text, pad
 from async_completer.text import one_line
 from async_completer.times import format_rfc3339nano, go_duration
 
@@ -85,7 +86,7 @@ def _cut(value: str | None) -> str:
     if value is None:
         return "-"
     text = one_line(value)
-    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"
+    return cell_text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…")
 
 
 def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
@@ -94,9 +95,9 @@ def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
     waiting = _age(a.waiting_since, now_ns)
     heartbeat = _age(a.last_heartbeat_time, now_ns)
     return (
-        a.workflow_id,
-        a.activity_id,
-        a.activity_type,
+        cell_text(a.workflow_id),
+        cell_text(a.activity_id),
+        cell_text(a.activity_type),
         attempt,
         a.state.replace("_", " "),
         "-" if waiting is None else waiting,
@@ -108,9 +109,9 @@ def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
 
 
 def table_line(cells: tuple[str, ...], widths: list[int]) -> str:
-    """Cells separated by two spaces, each left-aligned to its column's width (in code
-    points), the last one not padded, no trailing spaces."""
-    padded = [cell.ljust(width) for cell, width in zip(cells[:-1], widths, strict=False)]
+    """Cells separated by two spaces, each left-aligned to its column's width (in display
+    width, cells.py), the last one not padded, no trailing spaces."""
+    padded = [pad(cell, width) for cell, width in zip(cells[:-1], widths, strict=False)]
     return "  ".join([*padded, cells[-1]]).rstrip(" ")
 
 

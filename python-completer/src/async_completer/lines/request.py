@@ -3,14 +3,16 @@ success lines, and the failures that are nobody's fault in particular (exit 1)."
 
 from __future__ import annotations
 
+from async_completer.lines.cells import cell_text
 from async_completer.text import one_line
 
 # The server's answers. DESC names the Activity.
 
 
 def desc(workflow_id: str, activity_id: str, attempt: int | None) -> str:
-    """DESC: with a token the attempt is known and named."""
-    text = f'Activity "{activity_id}" of Workflow "{workflow_id}"'
+    """DESC: with a token the attempt is known and named. The IDs' control characters are
+    escaped as in list's table: a line stays one line whatever they hold."""
+    text = f'Activity "{cell_text(activity_id)}" of Workflow "{cell_text(workflow_id)}"'
     return text if attempt is None else f"{text} (attempt {attempt})"
 
 

@@ -91,6 +91,13 @@ def method_not_allowed(method: str, allowed: str) -> str:
     return f"{method} is not allowed here: use {allowed}"
 
 
+def headers_too_large(fields: int, limit: int) -> str:
+    return (
+        f"the request headers are too large: at most {fields} fields and {limit} bytes (the "
+        "request target, every name and value) are accepted"
+    )
+
+
 def body_too_large(limit: int) -> str:
     return (
         f"the body is larger than {limit} bytes: send a smaller result, or a reference to where "

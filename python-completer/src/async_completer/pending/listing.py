@@ -44,6 +44,10 @@ class Sink(Protocol):
     def page(self) -> None:
         """Every Workflow of a visibility page (or the one of --workflow-id) is described."""
 
+    def failed(self, workflow_id: str, run_id: str, err: Exception) -> None:
+        """A Workflow visibility listed could not be described: what its describe raised
+        (send/errors.py's listing_failure says what it means). The others are listed."""
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -96,7 +100,8 @@ class Lister:
         a query is refused, else what the request raised (send/errors.py's listing_failure
         says what it means)."""
         if scope.workflow_id is not None:
-            if await self._describe(WorkflowExecution(workflow_id=scope.workflow_id), sink):
+            execution = WorkflowExecution(workflow_id=scope.workflow_id)
+            if await self._describe(execution, sink, listed=False):
                 self.looked_at += 1
             sink.page()
             return
@@ -129,10 +134,10 @@ class Lister:
 
         async def worker() -> None:
             for execution in pending:
-                await self._describe(execution, sink)
+                await self._describe(execution, sink, listed=True)
 
-        # A failure of one describe (or of writing its rows) ends the others: the listing
-        # stops with that one error.
+        # A failure of writing rows ends the others: the listing stops with that one error.
+        # (A describe that fails is a row of its own: _describe.)
         try:
             async with asyncio.TaskGroup() as group:
                 for _ in range(min(self._concurrency, len(executions))):
@@ -147,12 +152,19 @@ class Lister:
         does not exist (any more)."""
         return await self._call(describe(self._client, execution, self._timeout), query=False)
 
-    async def _describe(self, execution: WorkflowExecution, sink: Sink) -> bool:
-        """Describes one Workflow into sink; False when it does not exist (any more)."""
+    async def _describe(self, execution: WorkflowExecution, sink: Sink, *, listed: bool) -> bool:
+        """Describes one Workflow into sink; False when it does not exist (any more). listed:
+        visibility listed it, and others with it."""
         try:
             response = await self._describe_execution(execution)
         except _Gone:
             return False  # deleted since visibility saw it: left out
+        except Exception as err:
+            if not listed:
+                raise  # --workflow-id: this Workflow is the whole listing
+            # One Workflow that cannot be described, for any reason, never hides the others.
+            sink.failed(execution.workflow_id, execution.run_id, err)
+            return True
         rows = pending_of(execution, response)
         if rows is None:  # closed since visibility saw it: left out
             return True

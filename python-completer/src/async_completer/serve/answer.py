@@ -7,8 +7,7 @@ from aiohttp import web
 
 from async_completer import lines
 from async_completer.serve.backend import Answer
-from async_completer.serve.log import OUTCOME
-from async_completer.serve.seen import ALREADY
+from async_completer.serve.log import ALREADY, OUTCOME
 
 JSON_TYPE = "application/json"
 NDJSON_TYPE = "application/x-ndjson"

@@ -15,6 +15,8 @@ from async_completer.lines.stdout import encode_line
 # answered (none: no such route).
 OUTCOME = web.ResponseKey("outcome", str)
 ROUTE = web.ResponseKey("route", str)
+# Set on an answer that repeats what closed its Activity ("already": true).
+ALREADY = web.ResponseKey("already", bool)
 
 
 class RequestLog(AbstractAccessLogger):

@@ -17,7 +17,7 @@ from async_completer import lines
 from async_completer.lines.errors import CompleterError
 from async_completer.lines.link import ROUTE_PREFIX
 from async_completer.page import link_template, page
-from async_completer.serve.answer import answer, answered
+from async_completer.serve.answer import answer, answered, malformed
 from async_completer.serve.backend import Answer, Backend
 from async_completer.serve.credentials import Credentials, bearer
 from async_completer.serve.handlers import BODY_LIMIT, CREDENTIAL, Handlers
@@ -25,7 +25,12 @@ from async_completer.serve.links import LinkRoutes
 from async_completer.serve.listen import Listen
 from async_completer.serve.log import ROUTE
 from async_completer.serve.seen import middlewares
-from async_completer.serve.server import Connection
+from async_completer.serve.server import (
+    MAX_HEADER_BYTES,
+    MAX_HEADER_FIELDS,
+    Connection,
+    headers_too_large,
+)
 
 VERBS = ("complete", "fail", "heartbeat", "cancel")
 # The time to read a whole request, from its connection (or from the first byte after the
@@ -90,6 +95,8 @@ class Guards:
         if connection is not None:
             connection.headers_arrived()
         try:
+            if headers_too_large(request.raw_path, request.raw_headers):
+                return malformed(431, lines.headers_too_large(MAX_HEADER_FIELDS, MAX_HEADER_BYTES))
             return await self._checked(request, handler)
         except Exception as err:
             return answered(Answer.of(CompleterError(lines.unexpected_failure(err))))

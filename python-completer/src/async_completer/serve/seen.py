@@ -12,13 +12,10 @@ from typing import Any
 from aiohttp import web
 
 from async_completer.serve.listen import Listen, bind
-from async_completer.serve.log import OUTCOME, ROUTE
+from async_completer.serve.log import ALREADY, OUTCOME, ROUTE
 from async_completer.serve.server import Limits, Service, start
 from async_completer.telemetry import STATE, set_outcome
 from async_completer.telemetry.names import NONE, method_label, route_label
-
-# Set on an answer that repeats what closed its Activity ("already": true).
-ALREADY = web.ResponseKey("already", bool)
 
 
 def middlewares() -> list[Any]:

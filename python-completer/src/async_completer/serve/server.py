@@ -18,13 +18,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
+from aiohttp.web_request import BaseRequest
 
+from async_completer import lines
+from async_completer.serve.answer import malformed
 from async_completer.serve.log import RequestLog
 
 # The limits of docs/completer-http.md that belong to a connection.
 HEADER_TIMEOUT = 10.0  # the request headers, from the connection or the next request's start
 IDLE_TIMEOUT = 60.0  # an idle kept-alive connection
 SHUTDOWN_GRACE = 5.0  # how much longer than --rpc-timeout a stop waits for requests in flight
+# A request's headers, as the Go completer bounds them: the request target and every header
+# name and value count (Host too); beyond either bound, 431 (routes.py checks). aiohttp's own
+# parser bounds are set so that they refuse only what is beyond these anyway (a line or a
+# field longer than all of it, more fields), and then get the same 431 answer.
+MAX_HEADER_BYTES = 16384
+MAX_HEADER_FIELDS = 100
+# The request line holds the method and the version besides the target.
+_REQUEST_LINE_SLACK = 64
+
+
+def headers_too_large(raw_target: str, raw_headers: tuple[tuple[bytes, bytes], ...]) -> bool:
+    size = len(raw_target.encode("utf-8", "surrogateescape"))
+    size += sum(len(name) + len(value) for name, value in raw_headers)
+    return size > MAX_HEADER_BYTES or len(raw_headers) > MAX_HEADER_FIELDS
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,24 @@ class Connection(web.RequestHandler):
             self._header_deadline.cancel()
             self._header_deadline = None
 
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        """aiohttp's parser refuses a line or a field longer than its bound, or too many
+        fields, with 400: beyond the contract's bounds, that is 431, as in Go."""
+        too_large = isinstance(exc, LineTooLong) or (
+            isinstance(exc, BadHttpMessage) and "Too many headers" in str(exc)
+        )
+        if not too_large:
+            return super().handle_error(request, status, exc, message)
+        response = malformed(431, lines.headers_too_large(MAX_HEADER_FIELDS, MAX_HEADER_BYTES))
+        response.force_close()
+        return response
+
     def _headers_too_late(self) -> None:
         self._header_deadline = None
         if not self._in_request:
@@ -121,6 +157,9 @@ async def start(
             access_log_class=RequestLog,
             # A body is read as sent, as Go's net/http reads it: no Content-Encoding.
             auto_decompress=False,
+            max_line_size=MAX_HEADER_BYTES + _REQUEST_LINE_SLACK,
+            max_field_size=MAX_HEADER_BYTES,
+            max_headers=MAX_HEADER_FIELDS,
         )
 
     listener = await loop.create_server(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,17 +23,21 @@ from async_completer.durations import parse_rpc_timeout
 from async_completer.lines.errors import CompleterError, UsageFailure
 from async_completer.lines.stdout import Stdout, encode_line
 from async_completer.model import PendingActivity
+from async_completer.verbs.list_failures import ListFailures
 from async_completer.verbs.options import CONTEXT_SETTINGS, concurrency_option, connection_options
 
 if TYPE_CHECKING:
+    from async_completer.connection import Server
     from async_completer.pending.listing import Scope, Sink
 
 
 class Lines:
     """Standard output for whole lines; a write that fails stops the listing."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Server) -> None:
         self._stdout = Stdout()
+        self.server = server
+        self.failures = ListFailures()
 
     def write(self, texts: Sequence[str]) -> None:
         _, error = self._stdout.write([encode_line(text) for text in texts])
@@ -51,15 +55,20 @@ class JsonLines(Lines):
     def page(self) -> None:
         pass
 
+    def failed(self, workflow_id: str, run_id: str, err: Exception) -> None:
+        message = self.failures.add(err, self.server)
+        self.write([lines.list_failed_json_line(workflow_id, run_id, message)])
+
 
 class Table(Lines):
     """The table, one block per visibility page, sorted by Workflow ID then run ID. A
     column is as wide as its widest cell so far: a later block may widen it, lines already
     written stay as they were."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._block: list[PendingActivity] = []
+    def __init__(self, server: Server) -> None:
+        super().__init__(server)
+        # A row: an Activity, or a Workflow that could not be described with its line.
+        self._block: list[PendingActivity | tuple[str, str, str]] = []
         self._widths = [0] * len(lines.TABLE_HEADER)
         self._header_written = False
         self.activities = 0
@@ -70,24 +79,42 @@ class Table(Lines):
         self.activities += len(rows)
         self.workflows += bool(rows)
 
+    def failed(self, workflow_id: str, run_id: str, err: Exception) -> None:
+        self._block.append((workflow_id, run_id, self.failures.add(err, self.server)))
+
     def page(self) -> None:
         if not self._block:
             return
         # A stable sort: a Workflow's Activities keep the server's order.
-        self._block.sort(key=lambda row: (row.workflow_id, row.run_id))
+        self._block.sort(key=_ids)
         now = time.time_ns()
-        block = [lines.table_cells(row, now) for row in self._block]
+        block = [
+            lines.failed_cells(row[0], row[2])
+            if isinstance(row, tuple)
+            else lines.table_cells(row, now)
+            for row in self._block
+        ]
         self._block = []
         if not self._header_written:
             block.insert(0, lines.TABLE_HEADER)
             self._header_written = True
         for cells in block:
             for column, cell in enumerate(cells):
-                self._widths[column] = max(self._widths[column], len(cell))
+                self._widths[column] = max(self._widths[column], lines.display_width(cell))
         self.write([lines.table_line(cells, self._widths) for cells in block])
 
     def finish(self, looked_at: int) -> None:
-        self.write([lines.count_line(self.activities, self.workflows, looked_at)])
+        self.write(
+            [
+                lines.count_line_with_failures(
+                    self.activities, self.workflows, looked_at, self.failures.count
+                )
+            ]
+        )
+
+
+def _ids(row: PendingActivity | tuple[str, str, str]) -> tuple[str, str]:
+    return (row[0], row[1]) if isinstance(row, tuple) else (row.workflow_id, row.run_id)
 
 
 @click.command("list", cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
@@ -145,20 +172,24 @@ def list_pending(
     connection = Connection(address, namespace, timeout, rpc_timeout)
     # Imported here, not at the top: temporalio takes a while to import, and --help and
     # inspect do not need it.
+    from async_completer.connection import client_config
     from async_completer.pending.listing import DEFAULT_QUERY, Scope
 
+    config, server = client_config(connection)
     scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
-    read_input = not no_input
-    if json_lines:
-        _list_into(connection, scope, size, workers, JsonLines(), read_input)
-        return
-    table = Table()
-    looked_at = _list_into(connection, scope, size, workers, table, read_input)
-    table.finish(looked_at)
+    sink: JsonLines | Table = JsonLines(server) if json_lines else Table(server)
+    looked_at = _list_into(connection, config, server, scope, size, workers, sink, not no_input)
+    if isinstance(sink, Table):
+        sink.finish(looked_at)
+    failure = sink.failures.failure()
+    if failure is not None:
+        raise failure
 
 
 def _list_into(
     connection: Connection,
+    config: dict[str, Any],
+    server: Server,
     scope: Scope,
     page_size: int,
     concurrency: int,
@@ -169,11 +200,9 @@ def _list_into(
     Workflows were looked at; raises the contract's error."""
     import asyncio
 
-    from async_completer.connection import client_config, connect
+    from async_completer.connection import connect
     from async_completer.pending.listing import Lister
     from async_completer.send.errors import failure_for, listing_failure
-
-    config, server = client_config(connection)
 
     async def connect_and_list() -> int:
         try:

@@ -34,6 +34,7 @@ from async_completer.serve.credentials import Credentials
 from async_completer.serve.handlers import one_object
 from async_completer.serve.listen import Listen
 from async_completer.telemetry import temporal_call
+from async_completer.verbs.list_failures import ListFailures
 from async_completer.verbs.serve_links import TemporalLinks
 
 # `list`'s defaults, for GET /v1/pending.
@@ -66,14 +67,21 @@ def idempotency_key(header: str | None, job: Job) -> str | None:
 class _Found:
     """GET /v1/pending's lines, read whole before the answer is sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Server) -> None:
         self.lines: list[str] = []
+        self._server = server
+        self._failures = ListFailures()
 
     def workflow(self, rows: Sequence[PendingActivity]) -> None:
         self.lines.extend(lines.list_json_line(row) + "\n" for row in rows)
 
     def page(self) -> None:
         pass
+
+    def failed(self, workflow_id: str, run_id: str, err: Exception) -> None:
+        # Its row says what went wrong; the others are listed.
+        message = self._failures.add(err, self._server)
+        self.lines.append(lines.list_failed_json_line(workflow_id, run_id, message) + "\n")
 
 
 class TemporalBackend:
@@ -106,7 +114,7 @@ class TemporalBackend:
         if scope.workflow_id and scope.query is not None:
             return Answer.of(UsageFailure(lines.BOTH_SCOPES))
         query = DEFAULT_QUERY if scope.query is None else scope.query
-        found = _Found()
+        found = _Found(self._server)
         lister = Lister(self._client, self._server, self._timeout, _LIST_CONCURRENCY)
         try:
             await lister.run(Scope(scope.workflow_id or None, query), _LIST_PAGE_SIZE, found)
