@@ -273,7 +273,8 @@ def test_listed_lines_are_batch_jobs() -> None:
         '{"workflow_id":"order-17","run_id":"01a2","activity_id":"1",'
         '"activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled",'
         '"waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,'
-        '"heartbeat_details":{"any":["value"]},"last_failure":"Try later"}'
+        '"heartbeat_details":{"any":["value"]},"last_failure":"Try later",'
+        '"next_attempt_time":"2026-12-03T09:41:05Z","paused_by":"ops","pause_reason":null}'
     )
     for defaults in (Defaults("complete", result="ok"), Defaults("fail", reason="no")):
         [job], malformed = parse_batch(line.encode(), defaults, lambda result: None)

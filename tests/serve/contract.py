@@ -33,6 +33,9 @@ PENDING_KEYS = [
     "last_heartbeat_time",
     "heartbeat_details",
     "last_failure",
+    "next_attempt_time",
+    "paused_by",
+    "pause_reason",
 ]
 
 # No message has a reason to hold 32 hex digits in a row: that is a task token.

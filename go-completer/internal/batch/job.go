@@ -30,7 +30,8 @@ type Fields struct {
 // listKeys are the keys of a `list --json` line that are no job keys: a job
 // accepts them with any value and ignores them, so that listed lines can be
 // piped into a batch as they are.
-var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state", "waiting_since", "last_heartbeat_time", "heartbeat_details", "last_failure"}
+var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state", "waiting_since", "last_heartbeat_time", "heartbeat_details", "last_failure",
+	"next_attempt_time", "paused_by", "pause_reason"}
 
 // ParseJSON reads a job line that is a JSON object. Jobs of complete take
 // "result", jobs of fail "reason" and "retryable", jobs of heartbeat and

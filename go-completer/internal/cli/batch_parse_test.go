@@ -257,7 +257,7 @@ func compareParsed(t *testing.T, got, want []parsedLine) {
 }
 
 func TestParseBatchAcceptsListLines(t *testing.T) {
-	line := `{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":{"any":["value"]},"last_failure":"Try later"}`
+	line := `{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":{"any":["value"]},"last_failure":"Try later","next_attempt_time":"2026-12-03T09:41:05Z","paused_by":"ops","pause_reason":null}`
 	for _, args := range [][]string{{"complete", "--batch", "f", "--result", "Approved"}, {"fail", "--batch", "f", "--reason", "No"}} {
 		base, err := parseArgs(args)
 		if err != nil {

@@ -38,6 +38,12 @@ func AppendPendingJSON(dst []byte, a model.PendingActivity) []byte {
 	dst = appendText(dst, a.HeartbeatDetails)
 	dst = append(dst, `,"last_failure":`...)
 	dst = appendText(dst, a.LastFailure)
+	dst = append(dst, `,"next_attempt_time":`...)
+	dst = appendTime(dst, a.NextAttemptTime)
+	dst = append(dst, `,"paused_by":`...)
+	dst = appendText(dst, a.PausedBy)
+	dst = append(dst, `,"pause_reason":`...)
+	dst = appendText(dst, a.PauseReason)
 	return append(dst, '}', '\n')
 }
 
@@ -78,12 +84,21 @@ func PendingCells(a model.PendingActivity, now time.Time) []string {
 		a.ActivityID,
 		a.ActivityType,
 		attempt,
-		strings.ReplaceAll(a.State, "_", " "),
+		StateCell(a),
 		waiting,
 		heartbeat,
 		cellText(a.HeartbeatDetails),
 		cellText(a.LastFailure),
 	}
+}
+
+// StateCell is the STATE cell: the JSON state with "_" as a space, or, while
+// a retry waits, "retrying at" its time in UTC to the second.
+func StateCell(a model.PendingActivity) string {
+	if a.NextAttemptTime != nil && a.State == "scheduled" {
+		return "retrying at " + a.NextAttemptTime.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	return strings.ReplaceAll(a.State, "_", " ")
 }
 
 // age is now minus t, rounded down to whole seconds, as time.Duration writes

@@ -19,11 +19,11 @@ func TestAppendPendingJSON(t *testing.T) {
 	}{
 		{model.PendingActivity{WorkflowID: "order-17", RunID: "01a2", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
 			State: "scheduled", WaitingSince: &since, LastFailure: ptr("Try later")},
-			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later"}` + "\n"},
+			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","next_attempt_time":null,"paused_by":null,"pause_reason":null}` + "\n"},
 		// Times in UTC; texts as Python's json.dumps(ensure_ascii=False) writes them.
 		{model.PendingActivity{WorkflowID: "日本 \"q\"", RunID: "r", ActivityID: "a\\b", ActivityType: "T", Attempt: 1, State: "started",
 			LastHeartbeatTime: &beat, HeartbeatDetails: ptr("40%\tdone\n<é>\u2028"), LastFailure: ptr("")},
-			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":""}` + "\n"},
+			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":"","next_attempt_time":null,"paused_by":null,"pause_reason":null}` + "\n"},
 	}
 	for _, tt := range tests {
 		if got := string(AppendPendingJSON(nil, tt.activity)); got != tt.want {

@@ -93,11 +93,11 @@ func CancelRequested(desc string) *Failure {
 	}
 }
 
-// Paused and Reset answer a heartbeat by token for an Activity paused or reset
-// on the server. The page does not specify them yet ("anything else", exit 1).
+// Paused and Reset answer a heartbeat for an Activity paused or reset on the
+// server: like a cancel request, the server asks it to stop (exit 5).
 func Paused(desc string) *Failure {
 	return &Failure{
-		Code:    ExitFailure,
+		Code:    ExitCancelled,
 		Message: fmt.Sprintf("%s is paused on the server: the heartbeat was recorded; stop its work until it is unpaused", desc),
 	}
 }
@@ -105,7 +105,7 @@ func Paused(desc string) *Failure {
 // Reset: see Paused.
 func Reset(desc string) *Failure {
 	return &Failure{
-		Code:    ExitFailure,
+		Code:    ExitCancelled,
 		Message: fmt.Sprintf("%s was reset on the server: the heartbeat was recorded; stop its work, its next attempt logs a new token in the Worker's log", desc),
 	}
 }

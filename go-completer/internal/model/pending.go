@@ -18,4 +18,10 @@ type PendingActivity struct {
 	LastHeartbeatTime *time.Time
 	HeartbeatDetails  *string
 	LastFailure       *string
+	// NextAttemptTime is when the next attempt is due while a retry waits
+	// for its backoff.
+	NextAttemptTime *time.Time
+	// PausedBy and PauseReason say who paused the Activity and why.
+	PausedBy    *string
+	PauseReason *string
 }

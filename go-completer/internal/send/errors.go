@@ -23,7 +23,7 @@ func MapRequestError(err error, deadlineErr error, req Request) *lines.Failure {
 	if req.Verb == Heartbeat && errors.As(err, &canceled) {
 		return lines.CancelRequested(req.Desc)
 	}
-	// The SDK reports a paused or reset Activity for a heartbeat by token only.
+	// A heartbeat for an Activity paused or reset on the server.
 	if errors.Is(err, activity.ErrActivityPaused) {
 		return lines.Paused(req.Desc)
 	}

@@ -118,6 +118,11 @@ class PendingActivity:
     last_heartbeat_time: Time | None
     heartbeat_details: str | None
     last_failure: str | None
+    # Waiting for its next attempt (after a retryable failure): when that attempt is due.
+    next_attempt_time: Time | None = None
+    # Paused (or pause requested): who paused it and why, as the server records them.
+    paused_by: str | None = None
+    pause_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ class ActivitySettings:
     start_to_close_seconds: float = 300.0
     heartbeat_timeout_seconds: float | None = None
     maximum_attempts: int | None = None
+    # The retry policy's first backoff (None: the server's 1 s); tests use it to see an
+    # Activity waiting for its next attempt.
+    retry_initial_interval_seconds: float | None = None
 
 
 class ServerUnreachable(Exception):

@@ -45,6 +45,9 @@ _LISTED_KEYS = frozenset(
         "last_heartbeat_time",
         "heartbeat_details",
         "last_failure",
+        "next_attempt_time",
+        "paused_by",
+        "pause_reason",
     )
 )
 # What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it, and

@@ -58,7 +58,9 @@ def list_json_line(a: PendingActivity) -> str:
         f'"waiting_since":{_time(a.waiting_since)},'
         f'"last_heartbeat_time":{_time(a.last_heartbeat_time)},'
         f'"heartbeat_details":{_text(a.heartbeat_details)},'
-        f'"last_failure":{_text(a.last_failure)}}}'
+        f'"last_failure":{_text(a.last_failure)},'
+        f'"next_attempt_time":{_time(a.next_attempt_time)},'
+        f'"paused_by":{_text(a.paused_by)},"pause_reason":{_text(a.pause_reason)}}}'
     )
 
 
@@ -88,12 +90,20 @@ def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
         a.activity_id,
         a.activity_type,
         attempt,
-        a.state.replace("_", " "),
+        state_cell(a),
         "-" if waiting is None else waiting,
         "-" if heartbeat is None else f"{heartbeat} ago",
         _cut(a.heartbeat_details),
         _cut(a.last_failure),
     )
+
+
+def state_cell(a: PendingActivity) -> str:
+    """The STATE cell: the JSON state with "_" as a space, or, while a retry waits,
+    "retrying at" its time in UTC to the second."""
+    if a.next_attempt_time is not None and a.state == "scheduled":
+        return f"retrying at {format_rfc3339nano(a.next_attempt_time[0], 0)}"
+    return a.state.replace("_", " ")
 
 
 def table_line(cells: tuple[str, ...], widths: list[int]) -> str:

@@ -55,8 +55,8 @@ def failure_for(err: Exception, server: Server, target: Target | None = None) ->
         if details is None or details.cancel_requested:
             return CancelRequested(lines.cancel_requested(desc))
         if details.paused:
-            return CompleterError(lines.paused(desc))
-        return CompleterError(lines.reset(desc))
+            return CancelRequested(lines.paused(desc))
+        return CancelRequested(lines.reset(desc))
     if isinstance(err, RPCError):
         if not_pending_any_more(err):
             # ("workflow not found for ID: my-namespace-wf" is not the namespace's case.)
