@@ -56,6 +56,8 @@ INSPECT_KEYS = [
     "start_version",
     "component_ref",
     "activity_attempt_stamp",
+    "standalone",
+    "activity_run_id",
 ]
 
 

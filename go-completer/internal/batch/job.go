@@ -81,6 +81,10 @@ func ParseJSON(text, verb string) (Fields, error) {
 			f.Retryable = &retryable
 			continue
 		}
+		if key == "workflow_id" && string(value) == "null" {
+			// A standalone Activity's list line: no Workflow.
+			continue
+		}
 		var s string
 		if len(value) == 0 || value[0] != '"' || json.Unmarshal(value, &s) != nil {
 			return f, lines.NotAJob(fmt.Sprintf("\"%s\" must be a text", key))

@@ -9,8 +9,17 @@ func DescribeAttempt(activityID, workflowID string, attempt int64) string {
 	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\" (attempt %d)", activityID, workflowID, attempt)
 }
 
-// DescribeIDs names an Activity addressed by its IDs.
+// DescribeStandaloneAttempt names a standalone Activity's token's attempt.
+func DescribeStandaloneAttempt(activityID string, attempt int64) string {
+	return fmt.Sprintf("standalone Activity \"%s\" (attempt %d)", activityID, attempt)
+}
+
+// DescribeIDs names an Activity addressed by its IDs; without a Workflow ID,
+// a standalone Activity.
 func DescribeIDs(activityID, workflowID string) string {
+	if workflowID == "" {
+		return fmt.Sprintf("standalone Activity \"%s\"", activityID)
+	}
 	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\"", activityID, workflowID)
 }
 
@@ -50,6 +59,12 @@ func OtherNamespace(namespace string) *Failure {
 // CancelNotRequested: cancel of an Activity whose cancellation nobody requested.
 func CancelNotRequested(desc, workflowID string) *Failure {
 	return refused(fmt.Sprintf("the server refused to report %s as cancelled: no cancellation was requested for it; request one first (make cancel WORKFLOW_ID=%s)", desc, workflowID))
+}
+
+// StandaloneCancelNotRequested: cancel of a standalone Activity for which no
+// cancellation was requested.
+func StandaloneCancelNotRequested(desc, activityID string) *Failure {
+	return refused(fmt.Sprintf("the server refused to report %s as cancelled: no cancellation was requested for it; request one first (temporal activity cancel --activity-id %s)", desc, activityID))
 }
 
 // ServerCannotReadToken: the server could not deserialize the token.

@@ -168,16 +168,20 @@ func request(ctx context.Context, svc Service, namespace string, j *model.Job) e
 		return verb.byToken(ctx, svc, a, c)
 	}
 	a.workflowID, a.runID, a.activityID = j.Target.WorkflowID, j.Target.RunID, j.Target.ActivityID
-	a.resourceID = resourceID(j.Target.WorkflowID)
+	a.resourceID = resourceID(j.Target.WorkflowID, j.Target.ActivityID)
 	return verb.byIDs(ctx, svc, a, c)
 }
 
-// resourceID routes a request by IDs, as the SDK's client sets it.
-func resourceID(workflowID string) string {
-	if workflowID == "" {
-		return ""
+// resourceID routes a request by IDs, as the SDK's client sets it: by the
+// Workflow, or for a standalone Activity by the Activity.
+func resourceID(workflowID, activityID string) string {
+	switch {
+	case workflowID != "":
+		return "workflow:" + workflowID
+	case activityID != "":
+		return "activity:" + activityID
 	}
-	return "workflow:" + workflowID
+	return ""
 }
 
 // dataConverter encodes results and details as the SDK's client does with its

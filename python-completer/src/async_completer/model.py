@@ -18,6 +18,7 @@ COMPLETED = "completed"
 FAILED = "failed"
 TIMED_OUT = "timed out"
 CANCELED = "cancelled"
+TERMINATED = "terminated"  # a standalone Activity's record only
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Target:
     attempt: int | None = None
     scheduled_event_id: int | None = None
     description: str = ""
+    # Started without a Workflow (workflow_id is ""): run_id is the Activity's own run.
+    standalone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

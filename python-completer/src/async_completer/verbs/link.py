@@ -96,6 +96,9 @@ def link(
     reject_extra_args(ctx)
     timeout = parse_rpc_timeout(rpc_timeout)
     check_target_options(None, workflow_id, activity_id, run_id)
+    if not workflow_id:
+        # A signed link names an Activity of a Workflow run.
+        raise UsageFailure(lines.LINK_NEEDS_WORKFLOW_ID)
     assert workflow_id and activity_id
     if action not in ACTIONS:
         raise UsageFailure(lines.BAD_ACTION)
