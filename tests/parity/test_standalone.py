@@ -7,13 +7,14 @@ mixes both kinds; and the `temporal` CLI as the third completer, both ways round
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from typing import Any
 
 import pytest
 
 from tests.conftest import Demo
-from tests.harness import TEMPORAL, TokenLine, unique_id
+from tests.harness import TEMPORAL, TokenLine, unique_id, wait_until
 
 KINDS = ("python", "go")
 IDENTITY = {"python": "python-completer", "go": "go-completer"}
@@ -209,3 +210,48 @@ def test_the_temporal_cli_is_the_third_completer(demo: Demo) -> None:
     assert done.returncode == 0, done
     result = temporal(demo, "activity", "result", "--activity-id", activity_id, "-o", "json")
     assert "by Go" in result
+
+
+def listed_json(demo: Demo, kind: str, ids: set[str]) -> list[dict[str, Any]]:
+    """The default scope's JSON lines of these Activity IDs (the session's server holds other
+    tests' Activities too)."""
+    run = demo.run(kind, "list", "--json")
+    assert run.returncode == 0 and run.stderr == "", run
+    rows = [json.loads(text) for text in run.stdout.splitlines()]
+    return [row for row in rows if row["activity_id"] in ids or row["workflow_id"] in ids]
+
+
+def test_list_shows_both_kinds_and_they_pipe_into_a_batch(demo: Demo) -> None:
+    handle, _ = demo.pending()
+    activity_id, line = start_standalone(demo)
+    temporal(demo, "activity", "pause", "--activity-id", activity_id, "--identity", "ops")
+    ids = {handle.id, activity_id}
+
+    def both_listed() -> list[dict[str, Any]] | None:
+        rows = listed_json(demo, "python", ids)
+        return rows if len(rows) == 2 else None
+
+    wait_until(both_listed, 30, "both Activities listed (visibility lags)", interval=0.2)
+    listings = {kind: listed_json(demo, kind, ids) for kind in KINDS}
+    for rows in listings.values():
+        for row in rows:
+            row.pop("waiting_since")
+    assert sorted(map(json.dumps, listings["python"])) == sorted(map(json.dumps, listings["go"]))
+    [standalone] = [row for row in listings["go"] if row["workflow_id"] is None]
+    assert (standalone["activity_id"], standalone["run_id"]) == (activity_id, line.run_id)
+    assert standalone["state"] == "pause_requested"
+    tables = {}
+    for kind in KINDS:
+        run = demo.run(kind, "list")
+        assert run.returncode == 0, run
+        [cells] = [text for text in run.stdout.splitlines() if f"  {activity_id}  " in text]
+        tables[kind] = re.split(r" {2,}", cells)
+        assert re.search(r" and \d+ standalone \(", run.stdout.splitlines()[-1]), run.stdout
+    assert tables["python"][:5] == tables["go"][:5]
+    assert tables["go"][:5] == ["(standalone)", activity_id, "Activity", "1", "pause requested"]
+    # What list gives, a batch finishes: both kinds.
+    batch = "".join(json.dumps(row) + "\n" for row in listings["go"])
+    done = demo.run("python", "complete", "--batch", "-", "--result", "listed", stdin=batch)
+    assert done.returncode == 0, done
+    assert demo.result(handle) == "listed"
+    assert status(demo, activity_id) == "COMPLETED"

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	activitypb "go.temporal.io/api/activity/v1"
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
@@ -26,6 +27,9 @@ type fakeVisibility struct {
 	describeErr error
 	// describeDelay is how long each describe takes.
 	describeDelay time.Duration
+	// standalone are the running standalone Activities, one page.
+	standalone      []*activitypb.ActivityExecutionInfo
+	activityQueries []string
 
 	mu               sync.Mutex
 	requests         []*workflowservice.ListWorkflowExecutionsRequest

@@ -24,4 +24,7 @@ type PendingActivity struct {
 	// PausedBy and PauseReason say who paused the Activity and why.
 	PausedBy    *string
 	PauseReason *string
+	// Standalone: started without a Workflow (WorkflowID is "", null in
+	// JSON); RunID is its own run.
+	Standalone bool
 }

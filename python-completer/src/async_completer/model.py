@@ -126,6 +126,8 @@ class PendingActivity:
     # Paused (or pause requested): who paused it and why, as the server records them.
     paused_by: str | None = None
     pause_reason: str | None = None
+    # Started without a Workflow (workflow_id is "", null in JSON): run_id is its own run.
+    standalone: bool = False
 
 
 @dataclass(frozen=True)

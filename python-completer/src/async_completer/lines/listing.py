@@ -23,6 +23,8 @@ TABLE_HEADER = (
     "DETAILS",
     "LAST FAILURE",
 )
+# The WORKFLOW ID cell of a standalone Activity (started without a Workflow).
+STANDALONE_CELL = "(standalone)"
 # DETAILS and LAST FAILURE are cut to this many code points, the last of them an ellipsis.
 CELL_LIMIT = 40
 
@@ -51,7 +53,8 @@ def list_json_line(a: PendingActivity) -> str:
     """One compact JSON line, keys in the page's order, strings as a batch's lines encode
     them (so `list --json | complete --batch -` reads them back)."""
     return (
-        f'{{"workflow_id":{json_string(a.workflow_id)},"run_id":{json_string(a.run_id)},'
+        f'{{"workflow_id":{"null" if a.standalone else json_string(a.workflow_id)},'
+        f'"run_id":{json_string(a.run_id)},'
         f'"activity_id":{json_string(a.activity_id)},'
         f'"activity_type":{json_string(a.activity_type)},"attempt":{a.attempt},'
         f'"maximum_attempts":{a.maximum_attempts},"state":{json_string(a.state)},'
@@ -86,7 +89,7 @@ def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
     waiting = _age(a.waiting_since, now_ns)
     heartbeat = _age(a.last_heartbeat_time, now_ns)
     return (
-        a.workflow_id,
+        STANDALONE_CELL if a.standalone else a.workflow_id,
         a.activity_id,
         a.activity_type,
         attempt,
@@ -113,12 +116,16 @@ def table_line(cells: tuple[str, ...], widths: list[int]) -> str:
     return "  ".join([*padded, cells[-1]]).rstrip(" ")
 
 
-def count_line(activities: int, workflows: int, looked_at: int) -> str:
+def count_line(activities: int, workflows: int, looked_at: int, standalone: int = 0) -> str:
+    """The last line; with standalone Activities listed, ` and S standalone` after the
+    Workflows (S of the N Activities)."""
+
     def count(n: int, one: str, many: str) -> str:
         return f"{n} {one if n == 1 else many}"
 
+    alone = f" and {standalone} standalone" if standalone else ""
     return (
         f"{count(activities, 'pending Activity', 'pending Activities')} in "
-        f"{count(workflows, 'Workflow', 'Workflows')} "
+        f"{count(workflows, 'Workflow', 'Workflows')}{alone} "
         f"({count(looked_at, 'Workflow', 'Workflows')} looked at)"
     )

@@ -48,6 +48,9 @@ class JsonLines(Lines):
         if rows:
             self.write([lines.list_json_line(row) for row in rows])
 
+    def standalone(self, row: PendingActivity) -> None:
+        self.write([lines.list_json_line(row)])
+
     def page(self) -> None:
         pass
 
@@ -64,11 +67,17 @@ class Table(Lines):
         self._header_written = False
         self.activities = 0
         self.workflows = 0
+        self.standalones = 0
 
     def workflow(self, rows: Sequence[PendingActivity]) -> None:
         self._block.extend(rows)
         self.activities += len(rows)
         self.workflows += bool(rows)
+
+    def standalone(self, row: PendingActivity) -> None:
+        self._block.append(row)
+        self.activities += 1
+        self.standalones += 1
 
     def page(self) -> None:
         if not self._block:
@@ -87,7 +96,7 @@ class Table(Lines):
         self.write([lines.table_line(cells, self._widths) for cells in block])
 
     def finish(self, looked_at: int) -> None:
-        self.write([lines.count_line(self.activities, self.workflows, looked_at)])
+        self.write([lines.count_line(self.activities, self.workflows, looked_at, self.standalones)])
 
 
 @click.command("list", cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
@@ -142,23 +151,30 @@ def list_pending(
     from async_completer.pending.listing import DEFAULT_QUERY, Scope
 
     scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
+    # The default scope lists the running standalone Activities of the task queue too.
+    with_standalone = not workflow_id and query is None
     if json_lines:
-        _list_into(connection, scope, size, workers, JsonLines())
+        _list_into(connection, scope, size, workers, JsonLines(), with_standalone)
         return
     table = Table()
-    looked_at = _list_into(connection, scope, size, workers, table)
+    looked_at = _list_into(connection, scope, size, workers, table, with_standalone)
     table.finish(looked_at)
 
 
 def _list_into(
-    connection: Connection, scope: Scope, page_size: int, concurrency: int, sink: Sink
+    connection: Connection,
+    scope: Scope,
+    page_size: int,
+    concurrency: int,
+    sink: Sink,
+    with_standalone: bool = False,
 ) -> int:
     """Connects (within --rpc-timeout) and lists the scope into sink. Returns how many
     Workflows were looked at; raises the contract's error."""
     import asyncio
 
     from async_completer.connection import client_config, connect
-    from async_completer.pending.listing import Lister
+    from async_completer.pending.standalone import STANDALONE_QUERY, StandaloneLister
     from async_completer.send.errors import failure_for, listing_failure
 
     config, server = client_config(connection)
@@ -169,9 +185,11 @@ def _list_into(
                 client = await connect(config, server)
         except Exception as err:
             raise failure_for(err, server) from err
-        lister = Lister(client, server, connection.rpc_timeout, concurrency)
+        lister = StandaloneLister(client, server, connection.rpc_timeout, concurrency)
         try:
             await lister.run(scope, page_size, sink)
+            if with_standalone:
+                await lister.run_standalone(STANDALONE_QUERY, page_size, sink)  # type: ignore[arg-type]
         except Exception as err:
             raise listing_failure(err, server) from err
         return lister.looked_at
