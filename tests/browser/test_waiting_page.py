@@ -1,10 +1,12 @@
 """The approval page shows how an Activity waits, as `list`'s table does: a paused one with
-who paused it and why, one waiting for its next attempt as "retrying at" its time."""
+who paused it and why, one waiting for its next attempt as "retrying at" its time; and it
+lists a standalone Activity (started without a Workflow), which Approve completes."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.test_approval_page import row_of
 from tests.conftest import Demo
 from tests.harness import TEMPORAL, DevServer
+from tests.parity.test_standalone import start_standalone, status
 from tests.parity.test_waiting import start_with
 from tests.serve.harness import KINDS, ServeProcess, serving_all
 
@@ -64,3 +67,20 @@ def test_an_activity_waiting_for_its_retry_shows_retrying_at(
     state = row_of(page, handle.id).locator("td").nth(3)
     expect(state).to_have_text(re.compile(r"^retrying at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"))
     demo.loop.run(handle.terminate("test over"))
+
+
+def test_a_standalone_activity_is_listed_and_approved(
+    demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
+) -> None:
+    activity_id, _ = start_standalone(demo)
+    page.goto(servers[kind].url + "/")
+    row = page.locator(f'tr[data-activity-id="{activity_id}"]')
+    deadline = time.monotonic() + 30
+    while not row.count() and time.monotonic() < deadline:
+        page.get_by_role("button", name="Refresh").click()
+        page.wait_for_timeout(500)
+    expect(row.locator("td").first).to_have_text(f"(standalone) / {activity_id}")
+    row.get_by_role("textbox").fill(f"approved on {kind}'s page")
+    row.get_by_role("button", name="Approve").click()
+    expect(page.locator("#status")).to_have_text(f'Completed standalone Activity "{activity_id}"')
+    assert status(demo, activity_id) == "COMPLETED"
