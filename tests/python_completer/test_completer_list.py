@@ -68,11 +68,14 @@ class FakeService:
     # Running standalone Activities: their IDs.
     standalone: list[str] = field(default_factory=list)
     activity_lists: list[ListActivityExecutionsRequest] = field(default_factory=list)
+    activity_list_error: BaseException | None = None
 
     async def list_activity_executions(
         self, req: ListActivityExecutionsRequest, retry: bool, timeout: Any
     ) -> ListActivityExecutionsResponse:
         self.activity_lists.append(req)
+        if self.activity_list_error is not None:
+            raise self.activity_list_error
         return ListActivityExecutionsResponse(
             executions=[
                 ActivityExecutionListInfo(activity_id=i, run_id=f"run-{i}", status=SA_RUNNING)
@@ -417,3 +420,16 @@ def test_the_default_scope_lists_running_standalone_activities_too(server: FakeC
     # A Workflow ID or a query names Workflows: no standalone Activity.
     assert "(standalone)" not in invoke(["list", "--query", "X = 1"]).stdout
     assert "(standalone)" not in invoke(["list", "--workflow-id", "wf-1"]).stdout
+
+
+def test_a_server_without_standalone_activities_lists_the_workflows(server: FakeClient) -> None:
+    service = server.workflow_service
+    service.workflows = {"wf-1": 1}
+    service.activity_list_error = rpc(
+        RPCStatusCode.UNIMPLEMENTED, "Standalone activity is disabled"
+    )
+    result = invoke(["list"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == (
+        "1 pending Activity in 1 Workflow (1 Workflow looked at)"
+    )

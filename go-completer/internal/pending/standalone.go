@@ -7,9 +7,12 @@ import (
 
 	activitypb "go.temporal.io/api/activity/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/async-completion/go-completer/internal/model"
 )
@@ -43,6 +46,10 @@ func ListStandalone(ctx context.Context, svc StandaloneService, namespace string
 			Namespace: namespace, PageSize: int32(opts.PageSize), NextPageToken: next, Query: opts.Query})
 		timedOut := errors.Is(listCtx.Err(), context.DeadlineExceeded)
 		cancel()
+		var unimplemented *serviceerror.Unimplemented
+		if errors.As(err, &unimplemented) || status.Code(err) == codes.Unimplemented {
+			return nil // a server without standalone Activities (or them disabled): none
+		}
 		if err != nil {
 			return &RequestError{Query: true, TimedOut: timedOut, Err: err}
 		}

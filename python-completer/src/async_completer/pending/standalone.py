@@ -18,6 +18,7 @@ from temporalio.api.workflowservice.v1 import (
     DescribeActivityExecutionRequest,
     ListActivityExecutionsRequest,
 )
+from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer.model import PendingActivity, Time
 from async_completer.pending.activity import detail_text
@@ -95,12 +96,17 @@ class StandaloneLister(Lister):
                 next_page_token=token,
                 query=query,
             )
-            response = await self._call(
-                self._client.workflow_service.list_activity_executions(
-                    request, retry=True, timeout=timedelta(seconds=self._timeout)
-                ),
-                query=True,
-            )
+            try:
+                response = await self._call(
+                    self._client.workflow_service.list_activity_executions(
+                        request, retry=True, timeout=timedelta(seconds=self._timeout)
+                    ),
+                    query=True,
+                )
+            except RPCError as err:
+                if err.status == RPCStatusCode.UNIMPLEMENTED:
+                    return  # a server without standalone Activities (or them disabled): none
+                raise
             running = [
                 (info.activity_id, info.run_id)
                 for info in response.executions
