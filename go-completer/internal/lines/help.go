@@ -31,8 +31,8 @@ const helpTarget = `Target:
   --tasktoken HEX         the taskToken= value from the Worker's log (alias --task-token);
                           - reads it from the first line of standard input
   --workflow-id ID        address the Activity by IDs instead (needs --activity-id)
-  --activity-id ID        the Activity ID (needs --workflow-id)
-  --run-id ID             the Workflow run ID (optional)
+  --activity-id ID        the Activity ID; alone, a standalone Activity (no Workflow)
+  --run-id ID             the Workflow's run, or the standalone Activity's (optional)
 
 `
 
