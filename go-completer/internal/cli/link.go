@@ -67,9 +67,6 @@ func parseLinkArgs(args []string) (*linkCommand, error) {
 	if err := c.conn.checkTarget(); err != nil {
 		return nil, err
 	}
-	if c.conn.workflowID == "" {
-		return nil, lines.ActivityIDAlone()
-	}
 	return c, nil
 }
 

@@ -142,7 +142,7 @@ token is in it. Once that attempt is closed or retried, the link is void.
 
 Options:
   --workflow-id ID        the Activity's Workflow (needs --activity-id)
-  --activity-id ID        the Activity (needs --workflow-id)
+  --activity-id ID        the Activity; alone, a standalone Activity
   --run-id ID             the run (default: the current one)
   --action approve|reject approve completes with --result TEXT (default: empty text);
                           reject fails, non-retryable, with --reason TEXT (required)

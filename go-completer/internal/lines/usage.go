@@ -72,12 +72,6 @@ func WorkflowIDAlone() *Failure {
 	return usage("--workflow-id needs --activity-id too: it is on the token line in the Worker's log")
 }
 
-// ActivityIDAlone: link's --activity-id without --workflow-id (a signed link
-// names an Activity of a Workflow run).
-func ActivityIDAlone() *Failure {
-	return usage("--activity-id needs --workflow-id too: it is on the token line in the Worker's log")
-}
-
 // RunIDAlone: --run-id without --activity-id (--activity-id alone names a
 // standalone Activity).
 func RunIDAlone() *Failure {

@@ -88,7 +88,17 @@ def target_from_ids(workflow_id: str, activity_id: str, run_id: str | None) -> T
 
 def target_of_attempt(workflow_id: str, activity_id: str, run_id: str, attempt: int) -> Target:
     """One attempt of an Activity, by IDs with the run ID (a signed link's): sent by IDs,
-    named with its attempt in messages."""
+    named with its attempt in messages. Without a Workflow ID, a standalone Activity."""
+    if not workflow_id:
+        return Target(
+            task_token=None,
+            workflow_id="",
+            activity_id=activity_id,
+            run_id=run_id,
+            attempt=attempt,
+            description=lines.standalone_desc(activity_id, attempt),
+            standalone=True,
+        )
     return Target(
         task_token=None,
         workflow_id=workflow_id,
