@@ -226,6 +226,17 @@ def test_list_shows_both_kinds_and_they_pipe_into_a_batch(demo: Demo) -> None:
     activity_id, line = start_standalone(demo)
     temporal(demo, "activity", "pause", "--activity-id", activity_id, "--identity", "ops")
     ids = {handle.id, activity_id}
+    # A heartbeat on the paused standalone Activity: its own line, exit 5, in both languages.
+    for kind, target, desc in (
+        ("python", ["--tasktoken", line.token], f'standalone Activity "{activity_id}" (attempt 1)'),
+        ("go", ["--activity-id", activity_id], f'standalone Activity "{activity_id}"'),
+    ):
+        beat = demo.run(kind, "heartbeat", *target)
+        assert (beat.returncode, beat.stderr) == (
+            5,
+            f"error: {desc} is paused on the server: the heartbeat was recorded; stop its work "
+            "until it is unpaused\n",
+        ), beat
 
     def both_listed() -> list[dict[str, Any]] | None:
         rows = listed_json(demo, "python", ids)
