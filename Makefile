@@ -124,7 +124,7 @@ cancel: .venv/.installed ## Request cancellation of Workflow WORKFLOW_ID (its Ac
 	$(VENV_BIN)/temporal workflow cancel --workflow-id "$(WORKFLOW_ID)"
 
 .PHONY: run-all
-run-all: install ## Run the whole demo on a task queue of its own, COMPLETER=python|go|http (serve)|link (announced links)
+run-all: install ## Run the whole demo on a task queue of its own, COMPLETER=python|go|http (serve)|link (announced links)|standalone (no Workflow)
 	scripts/run-all.sh
 
 .PHONY: test

@@ -8,6 +8,9 @@
 #   COMPLETER=http scripts/run-all.sh   # ... POSTed to the Python completer's serve
 #   COMPLETER=link scripts/run-all.sh   # the Worker announces signed links; the approve link
 #                                       # is opened (GET: nothing happens), then POSTed
+#   COMPLETER=standalone scripts/run-all.sh   # standalone Activities, no Workflow: one finished
+#                                       # by token (Python), one by Activity ID (Go); see
+#                                       # scripts/run-standalone.sh
 #
 # INPUT is the Workflow's input; RESULT the completer's result (a link's is "Approved").
 # The demo's Worker and Workflow use a task queue of their own: another Worker polling the
@@ -18,12 +21,13 @@ source scripts/lib.sh
 
 COMPLETER=${COMPLETER:-python}
 INPUT=${INPUT:-Plain text input}
+[[ $COMPLETER == standalone ]] && exec scripts/run-standalone.sh
 case $COMPLETER in
   python) completer_bin=.venv/bin/python-completer; completer_name="the Python completer" ;;
   go) completer_bin=bin/go-completer; completer_name="the Go completer" ;;
   http) completer_bin=.venv/bin/python-completer; completer_name="the Python completer's serve" ;;
   link) completer_bin=.venv/bin/python-completer; completer_name="a signed link" ;;
-  *) die "COMPLETER must be python, go, http or link, not \"$COMPLETER\"" ;;
+  *) die "COMPLETER must be python, go, http, link or standalone, not \"$COMPLETER\"" ;;
 esac
 RESULT=${RESULT:-Completed by $completer_name}
 [[ -x $completer_bin ]] || die "$completer_bin is missing: run make install"

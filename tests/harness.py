@@ -171,6 +171,24 @@ class WorkerProcess:
                 lines.append(TokenLine(fields))
         return lines
 
+    def wait_for_standalone_token(
+        self, activity_id: str, attempt: int = 1, timeout: float = 30
+    ) -> TokenLine:
+        """The token line of a standalone Activity's attempt: no Workflow ID."""
+
+        def find() -> TokenLine | None:
+            found = [
+                t
+                for t in self.token_lines("")
+                if t.activity_id == activity_id and t.attempt == attempt
+            ]
+            return found[-1] if found else None
+
+        line: TokenLine = wait_until(
+            find, timeout, f"the token line of standalone {activity_id} attempt {attempt}"
+        )
+        return line
+
     def wait_for_token(self, workflow_id: str, attempt: int = 1, timeout: float = 30) -> TokenLine:
         def find() -> TokenLine | None:
             found = [t for t in self.token_lines(workflow_id) if t.attempt == attempt]

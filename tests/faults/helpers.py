@@ -52,8 +52,8 @@ BOTH_TARGETS = "error: give either --tasktoken or --workflow-id with --activity-
 WORKFLOW_ID_ALONE = (
     "error: --workflow-id needs --activity-id too: it is on the token line in the Worker's log"
 )
-ACTIVITY_ID_ALONE = (
-    "error: --activity-id needs --workflow-id too: it is on the token line in the Worker's log"
+RUN_ID_ALONE = (
+    "error: --run-id needs --activity-id too: it is on the token line in the Worker's log"
 )
 INSPECT_WITHOUT_TOKEN = (
     "error: inspect needs --tasktoken HEX: it decodes a token offline and contacts no server"

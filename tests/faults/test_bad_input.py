@@ -110,8 +110,7 @@ OFFLINE_CASES = {
     "workflow-id-and-run-id": Case(
         ["--workflow-id", "wf-1", "--run-id", "r-1"], h.WORKFLOW_ID_ALONE
     ),
-    "activity-id-alone": Case(["--activity-id", "1"], h.ACTIVITY_ID_ALONE),
-    "run-id-alone": Case(["heartbeat", "--run-id", "r-1"], h.ACTIVITY_ID_ALONE),
+    "run-id-alone": Case(["heartbeat", "--run-id", "r-1"], h.RUN_ID_ALONE),
     "token-and-ids": Case(
         ["--tasktoken", TOKEN, "--workflow-id", "wf-1", "--activity-id", "1"], h.BOTH_TARGETS
     ),
@@ -177,8 +176,8 @@ OFFLINE_CASES = {
         ["--tasktoken", "", "--workflow-id", "wf-1", "--activity-id", "1"], h.BOTH_TARGETS
     ),
     "empty-ids-do-not-count": Case(["--workflow-id", "", "--activity-id", ""], h.NO_TARGET),
-    "empty-workflow-id-does-not-count": Case(
-        ["--workflow-id", "", "--activity-id", "1"], h.ACTIVITY_ID_ALONE
+    "empty-activity-id-does-not-count": Case(
+        ["--activity-id", "", "--run-id", "r-1"], h.RUN_ID_ALONE
     ),
     "empty-token-and-empty-ids": Case(["--tasktoken", "", "--workflow-id", ""], h.EMPTY),
     "incomplete-ids-before-missing-reason": Case(

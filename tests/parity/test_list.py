@@ -43,6 +43,9 @@ JSON_KEYS = [
     "last_heartbeat_time",
     "heartbeat_details",
     "last_failure",
+    "next_attempt_time",
+    "paused_by",
+    "pause_reason",
     "input",
     "summary",
 ]

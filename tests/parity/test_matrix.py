@@ -56,6 +56,8 @@ INSPECT_KEYS = [
     "start_version",
     "component_ref",
     "activity_attempt_stamp",
+    "standalone",
+    "activity_run_id",
 ]
 
 
@@ -508,7 +510,7 @@ def test_both_languages_report_an_unreachable_server_alike(demo: Demo) -> None:
     usage = [
         ["fail", "--tasktoken", line.token],
         ["complete", "--workflow-id", handle.id],
-        ["heartbeat", "--activity-id", "1"],
+        ["heartbeat", "--run-id", "r-1"],
         ["cancel", "--tasktoken", line.token, "--workflow-id", handle.id, "--activity-id", "1"],
         ["inspect", "--workflow-id", handle.id, "--activity-id", "1"],
         ["fail", "--tasktoken", line.token, "--reason", "x", "--result", "y"],

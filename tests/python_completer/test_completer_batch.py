@@ -181,8 +181,8 @@ def test_bad_json_is_malformed(line: str) -> None:
          "give either --tasktoken or --workflow-id with --activity-id, not both"),
         ('{"workflow_id":"w"}',
          "--workflow-id needs --activity-id too: it is on the token line in the Worker's log"),
-        ('{"activity_id":"1","workflow_id":""}',
-         "--activity-id needs --workflow-id too: it is on the token line in the Worker's log"),
+        ('{"run_id":"r","workflow_id":""}',
+         "--run-id needs --activity-id too: it is on the token line in the Worker's log"),
     ],
 )  # fmt: skip
 def test_malformed_jobs_get_the_single_command_line(line: str, message: str) -> None:

@@ -14,15 +14,25 @@ from typing import Any
 import pytest
 from async_completer.batch.read import Defaults, parse_batch
 from async_completer.cli import run
+from temporalio.api.activity.v1 import ActivityExecutionInfo, ActivityExecutionListInfo
 from temporalio.api.common.v1 import Payload, WorkflowExecution
-from temporalio.api.enums.v1 import EventType, PendingActivityState, WorkflowExecutionStatus
+from temporalio.api.enums.v1 import (
+    ActivityExecutionStatus,
+    EventType,
+    PendingActivityState,
+    WorkflowExecutionStatus,
+)
 from temporalio.api.history.v1 import History, HistoryEvent
 from temporalio.api.workflow.v1 import PendingActivityInfo, WorkflowExecutionInfo
 from temporalio.api.workflowservice.v1 import (
+    DescribeActivityExecutionRequest,
+    DescribeActivityExecutionResponse,
     DescribeWorkflowExecutionRequest,
     DescribeWorkflowExecutionResponse,
     GetWorkflowExecutionHistoryRequest,
     GetWorkflowExecutionHistoryResponse,
+    ListActivityExecutionsRequest,
+    ListActivityExecutionsResponse,
     ListWorkflowExecutionsRequest,
     ListWorkflowExecutionsResponse,
 )
@@ -33,6 +43,7 @@ from tests.python_completer.test_completer_output import ClosedPipe
 
 RUNNING = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
 COMPLETED = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+SA_RUNNING = ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_RUNNING
 DEFAULT_QUERY = 'TaskQueue = "async" AND ExecutionStatus = "Running"'
 UNREACHABLE = (
     "error: could not reach the Temporal server at localhost:7233 within {}: start one with "
@@ -59,6 +70,37 @@ class FakeService:
     histories: list[str] = field(default_factory=list)  # the Workflow of each history read
     in_flight: int = 0
     most_in_flight: int = 0
+    # Running standalone Activities: their IDs.
+    standalone: list[str] = field(default_factory=list)
+    activity_lists: list[ListActivityExecutionsRequest] = field(default_factory=list)
+    activity_list_error: BaseException | None = None
+
+    async def list_activity_executions(
+        self, req: ListActivityExecutionsRequest, retry: bool, timeout: Any
+    ) -> ListActivityExecutionsResponse:
+        self.activity_lists.append(req)
+        if self.activity_list_error is not None:
+            raise self.activity_list_error
+        return ListActivityExecutionsResponse(
+            executions=[
+                ActivityExecutionListInfo(activity_id=i, run_id=f"run-{i}", status=SA_RUNNING)
+                for i in self.standalone
+            ]
+        )
+
+    async def describe_activity_execution(
+        self, req: DescribeActivityExecutionRequest, retry: bool, timeout: Any
+    ) -> DescribeActivityExecutionResponse:
+        info = ActivityExecutionInfo(
+            activity_id=req.activity_id,
+            run_id=req.run_id,
+            status=SA_RUNNING,
+            run_state=PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+            attempt=1,
+        )
+        info.activity_type.name = "Activity"
+        info.last_started_time.FromSeconds(1_700_000_000)
+        return DescribeActivityExecutionResponse(info=info)
 
     async def list_workflow_executions(
         self, req: ListWorkflowExecutionsRequest, retry: bool, timeout: Any
@@ -317,7 +359,8 @@ def test_listed_lines_are_batch_jobs() -> None:
         '{"workflow_id":"order-17","run_id":"01a2","activity_id":"1",'
         '"activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled",'
         '"waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,'
-        '"heartbeat_details":{"any":["value"]},"last_failure":"Try later"}'
+        '"heartbeat_details":{"any":["value"]},"last_failure":"Try later",'
+        '"next_attempt_time":"2026-12-03T09:41:05Z","paused_by":"ops","pause_reason":null}'
     )
     for defaults in (Defaults("complete", result="ok"), Defaults("fail", reason="no")):
         [job], malformed = parse_batch(line.encode(), defaults, lambda result: None)
@@ -410,3 +453,38 @@ def test_standard_output_closed_stops_the_listing(
         "error: could not write to standard output (broken pipe): the listing stopped\n"
     )
     assert len(server.workflow_service.describes) == 1
+
+
+def test_the_default_scope_lists_running_standalone_activities_too(server: FakeClient) -> None:
+    service = server.workflow_service
+    service.workflows = {"wf-1": 1}
+    service.standalone = ["sa-1"]
+    result = invoke(["list"])
+    assert result.exit_code == 0, result.stderr
+    _, workflow_row, standalone_row, count = result.stdout.splitlines()
+    assert workflow_row.split()[:2] == ["wf-1", "1"]
+    assert standalone_row.split()[:4] == ["(standalone)", "sa-1", "Activity", "1"]
+    assert count == "2 pending Activities in 1 Workflow and 1 standalone (1 Workflow looked at)"
+    [request] = service.activity_lists
+    assert (request.query, request.namespace) == (DEFAULT_QUERY, "default")
+    lines = listed(invoke(["list", "--json"]).stdout)
+    assert [(row["workflow_id"], row["activity_id"], row["run_id"]) for row in lines] == [
+        ("wf-1", "1", "run-wf-1"),
+        (None, "sa-1", "run-sa-1"),
+    ]
+    # A Workflow ID or a query names Workflows: no standalone Activity.
+    assert "(standalone)" not in invoke(["list", "--query", "X = 1"]).stdout
+    assert "(standalone)" not in invoke(["list", "--workflow-id", "wf-1"]).stdout
+
+
+def test_a_server_without_standalone_activities_lists_the_workflows(server: FakeClient) -> None:
+    service = server.workflow_service
+    service.workflows = {"wf-1": 1}
+    service.activity_list_error = rpc(
+        RPCStatusCode.UNIMPLEMENTED, "Standalone activity is disabled"
+    )
+    result = invoke(["list"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == (
+        "1 pending Activity in 1 Workflow (1 Workflow looked at)"
+    )

@@ -130,6 +130,9 @@ def test_the_json_line_is_compact_in_the_page_order() -> None:
         "last_heartbeat_time": "2026-12-07T09:41:02Z",
         "heartbeat_details": "40%\ndone",
         "last_failure": "Try later",
+        "next_attempt_time": None,
+        "paused_by": None,
+        "pause_reason": None,
         "input": ["<b>Pay</b>", {"a": [1, 2.5]}, None],
         "summary": "Pay <now>",
     }
@@ -139,7 +142,7 @@ def test_the_json_line_is_compact_in_the_page_order() -> None:
         "2.5]", "2.50]"
     )
     nulls = json.loads(lines.list_json_line(activity(waiting_since=None)))
-    assert [nulls[key] for key in list(nulls)[7:]] == [None] * 6
+    assert [nulls[key] for key in list(nulls)[7:]] == [None] * 9
     empty = json.loads(lines.list_json_line(activity(asked=Asked((), None))))
     assert (empty["input"], empty["summary"]) == ([], None)
 
@@ -289,10 +292,12 @@ STATE = PendingActivityState
         (STATE.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED, False, "pause_requested"),
         (STATE.PENDING_ACTIVITY_STATE_UNSPECIFIED, False, "unspecified"),
         (99, False, "unspecified"),  # a state newer than the SDK
-        # The server's paused mark, whatever the state (older servers set the mark alone).
+        # The server's paused mark on a state that does not say it (older servers set
+        # the mark alone); the server's own words win over the mark.
         (STATE.PENDING_ACTIVITY_STATE_SCHEDULED, True, "paused"),
         (STATE.PENDING_ACTIVITY_STATE_STARTED, True, "paused"),
-        (STATE.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED, True, "paused"),
+        (STATE.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED, True, "pause_requested"),
+        (STATE.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED, True, "cancel_requested"),
     ],
 )
 def test_the_state(state: int, paused: bool, text: str) -> None:

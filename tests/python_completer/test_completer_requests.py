@@ -458,26 +458,25 @@ def test_a_heartbeat_answered_with_a_cancel_request_exits_5(
     )
 
 
-def test_a_paused_or_reset_activity_answers_like_the_go_completer(
-    temporal: FakeTemporal,
+@pytest.mark.parametrize(("target", "desc"), [(TOKEN, REAL_DESC), (IDS, IDS_DESC)])
+def test_a_heartbeat_of_a_paused_or_reset_activity_exits_5(
+    temporal: FakeTemporal, target: list[str], desc: str
 ) -> None:
-    # By token the Go SDK reports a pause or a reset; by IDs it returns success.
+    # Paused wins over reset; both are the server asking the Activity to stop.
     temporal.request_error = cancelled(paused=True, reset=True)
     fails(
-        ["heartbeat", *TOKEN],
-        1,
-        f"error: {REAL_DESC} is paused on the server: the heartbeat was recorded; stop its "
+        ["heartbeat", *target],
+        5,
+        f"error: {desc} is paused on the server: the heartbeat was recorded; stop its "
         "work until it is unpaused",
     )
-    ok(["heartbeat", *IDS], f"Recorded a heartbeat for {IDS_DESC}")
     temporal.request_error = cancelled(reset=True)
     fails(
-        ["heartbeat", *TOKEN],
-        1,
-        f"error: {REAL_DESC} was reset on the server: the heartbeat was recorded; stop its "
+        ["heartbeat", *target],
+        5,
+        f"error: {desc} was reset on the server: the heartbeat was recorded; stop its "
         "work, its next attempt logs a new token in the Worker's log",
     )
-    ok(["heartbeat", *IDS], f"Recorded a heartbeat for {IDS_DESC}")
 
 
 def test_anything_else_is_one_line_and_exit_1(temporal: FakeTemporal) -> None:

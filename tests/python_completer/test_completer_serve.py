@@ -359,6 +359,9 @@ def test_a_body_is_one_job_of_the_batch_grammar() -> None:
         "last_heartbeat_time": None,
         "heartbeat_details": {"json": True},
         "last_failure": None,
+        "next_attempt_time": None,
+        "paused_by": "ops",
+        "pause_reason": None,
         "input": ["Pay", {"a": 1}, None],
         "summary": "Pay it",
     }

@@ -100,6 +100,9 @@ def test_list_shows_what_waits_at_once_by_workflow_id(demo: Demo) -> None:
         "state": "started",
         "heartbeat_details": "50%\n done",
         "last_failure": None,
+        "next_attempt_time": None,
+        "paused_by": None,
+        "pause_reason": None,
         "input": ["Plain text input"],
         "summary": "Plain text input",  # the sample Workflow's, derived from its input
     }

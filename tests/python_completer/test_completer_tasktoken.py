@@ -165,7 +165,9 @@ EXPECTED_REAL = """{
   "started_time": null,
   "start_version": 0,
   "component_ref": "",
-  "activity_attempt_stamp": 0
+  "activity_attempt_stamp": 0,
+  "standalone": false,
+  "activity_run_id": null
 }
 """
 
@@ -199,7 +201,9 @@ EXPECTED_FIXTURE = """{
   "started_time": "2026-11-27T21:21:46.371Z",
   "start_version": 13,
   "component_ref": "00ff10ab",
-  "activity_attempt_stamp": 15
+  "activity_attempt_stamp": 15,
+  "standalone": false,
+  "activity_run_id": null
 }
 """
 

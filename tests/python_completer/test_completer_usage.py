@@ -16,8 +16,8 @@ BOTH = "error: give either --tasktoken or --workflow-id with --activity-id, not 
 NEEDS_ACTIVITY_ID = (
     "error: --workflow-id needs --activity-id too: it is on the token line in the Worker's log"
 )
-NEEDS_WORKFLOW_ID = (
-    "error: --activity-id needs --workflow-id too: it is on the token line in the Worker's log"
+RUN_ID_NEEDS_ACTIVITY_ID = (
+    "error: --run-id needs --activity-id too: it is on the token line in the Worker's log"
 )
 NEEDS_REASON = "error: fail needs --reason TEXT: say why the Activity failed"
 INSPECT_NEEDS_TOKEN = (
@@ -107,9 +107,8 @@ USAGE_ERRORS = [
     (["complete", *TOKEN, "--run-id", "r"], BOTH),
     (["complete", "--workflow-id", "w"], NEEDS_ACTIVITY_ID),
     (["complete", "--workflow-id", "w", "--run-id", "r"], NEEDS_ACTIVITY_ID),
-    (["complete", "--activity-id", "1"], NEEDS_WORKFLOW_ID),
-    (["heartbeat", "--run-id", "r"], NEEDS_WORKFLOW_ID),
-    (["complete", "--workflow-id", "", "--activity-id", "1"], NEEDS_WORKFLOW_ID),
+    (["heartbeat", "--run-id", "r"], RUN_ID_NEEDS_ACTIVITY_ID),
+    (["complete", "--workflow-id", "", "--run-id", "r"], RUN_ID_NEEDS_ACTIVITY_ID),
     (["fail", *TOKEN], NEEDS_REASON),
     (["fail", *TOKEN, "--reason", ""], NEEDS_REASON),
     (["fail", "--workflow-id", "w", "--activity-id", "1", "--retryable"], NEEDS_REASON),

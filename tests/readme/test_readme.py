@@ -38,7 +38,7 @@ from tests.readme import transcript
 from tests.readme.setups import SETUPS, Stage
 
 README = ROOT / "README.md"
-RUNNABLE = 12
+RUNNABLE = 13
 SKIPPED = 14
 # Make's own variables would change what make prints ("Entering directory"); the Makefile's
 # knobs would change what the targets do.

@@ -33,6 +33,9 @@ PENDING_KEYS = [
     "last_heartbeat_time",
     "heartbeat_details",
     "last_failure",
+    "next_attempt_time",
+    "paused_by",
+    "pause_reason",
     "input",
     "summary",
 ]

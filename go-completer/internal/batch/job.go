@@ -30,7 +30,8 @@ type Fields struct {
 // listKeys are the keys of a `list --json` line that are no job keys: a job
 // accepts them with any value and ignores them, so that listed lines can be
 // piped into a batch as they are.
-var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state", "waiting_since", "last_heartbeat_time", "heartbeat_details", "last_failure", "input", "summary"}
+var listKeys = []string{"activity_type", "attempt", "maximum_attempts", "state", "waiting_since", "last_heartbeat_time", "heartbeat_details", "last_failure",
+	"next_attempt_time", "paused_by", "pause_reason", "input", "summary"}
 
 // ParseJSON reads a job line that is a JSON object. Jobs of complete take
 // "result", jobs of fail "reason" and "retryable", jobs of heartbeat and
@@ -78,6 +79,10 @@ func ParseJSON(text, verb string) (Fields, error) {
 				return f, lines.NotAJob("\"retryable\" must be true or false")
 			}
 			f.Retryable = &retryable
+			continue
+		}
+		if key == "workflow_id" && string(value) == "null" {
+			// A standalone Activity's list line: no Workflow.
 			continue
 		}
 		var s string

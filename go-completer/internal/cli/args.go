@@ -122,7 +122,7 @@ func (c *command) flagSet(verb string) *flag.FlagSet {
 		return fs
 	}
 	fs.StringVar(&c.workflowID, "workflow-id", "", "the Workflow ID, to address the Activity by IDs")
-	fs.StringVar(&c.activityID, "activity-id", "", "the Activity ID, with --workflow-id")
+	fs.StringVar(&c.activityID, "activity-id", "", "the Activity ID; alone, a standalone Activity")
 	fs.StringVar(&c.runID, "run-id", "", "the Workflow run ID (optional, with --workflow-id)")
 	c.connectionOptions(fs)
 	switch verb {

@@ -52,9 +52,9 @@ func TestParseArgsUsageErrors(t *testing.T) {
 		{"empty token and IDs", []string{"--tasktoken=", "--workflow-id", "w", "--activity-id", "1"}, "give either --tasktoken or --workflow-id with --activity-id, not both"},
 		{"workflow ID alone", []string{"heartbeat", "--workflow-id", "w"}, "--workflow-id needs --activity-id too: it is on the token line in the Worker's log"},
 		{"workflow ID with run ID", []string{"--workflow-id", "w", "--run-id", "r"}, "--workflow-id needs --activity-id too: it is on the token line in the Worker's log"},
-		{"activity ID alone", []string{"--activity-id", "1"}, "--activity-id needs --workflow-id too: it is on the token line in the Worker's log"},
-		{"run ID alone", []string{"cancel", "--run-id", "r"}, "--activity-id needs --workflow-id too: it is on the token line in the Worker's log"},
-		{"activity ID with an empty workflow ID", []string{"--workflow-id=", "--activity-id", "1"}, "--activity-id needs --workflow-id too: it is on the token line in the Worker's log"},
+
+		{"run ID alone", []string{"cancel", "--run-id", "r"}, "--run-id needs --activity-id too: it is on the token line in the Worker's log"},
+		{"run ID with an empty activity ID", []string{"--activity-id=", "--run-id", "r"}, "--run-id needs --activity-id too: it is on the token line in the Worker's log"},
 		{"fail without reason", []string{"fail", "--tasktoken", "ab"}, "fail needs --reason TEXT: say why the Activity failed"},
 		{"fail with an empty reason", []string{"fail", "--workflow-id", "w", "--activity-id", "1", "--reason", ""}, "fail needs --reason TEXT: say why the Activity failed"},
 		{"inspect without token", []string{"inspect"}, "inspect needs --tasktoken HEX: it decodes a token offline and contacts no server"},

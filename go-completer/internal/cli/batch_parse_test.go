@@ -104,8 +104,8 @@ func TestParseBatchComplete(t *testing.T) {
 		/* 20 */ `{}`,
 		/* 21 */ `{"tasktoken": "` + tok1 + `", "workflow_id": "w", "activity_id": "1"}`,
 		/* 22 */ `{"workflow_id": "w"}`,
-		/* 23 */ `{"activity_id": "1", "run_id": "r"}`,
-		/* 24 */ `{"workflow_id": "", "activity_id": "1"}`,
+		/* 23 */ `{"run_id": "r"}`,
+		/* 24 */ `{"workflow_id": "", "activity_id": "", "run_id": "r"}`,
 		/* 25 */ `{"tasktoken": "0a0b"}`,
 		/* 26 */ `{"workflow_id": "w", "activity_id": "1", "result": "` + strings.Repeat("x", 2097123) + `"}`,
 		/* 27 */ "\xff\xfe",
@@ -142,8 +142,8 @@ func TestParseBatchComplete(t *testing.T) {
 		{line: 20, malformed: lines.NoActivity().Message},
 		{line: 21, malformed: lines.TokenAndIDs().Message},
 		{line: 22, malformed: lines.WorkflowIDAlone().Message},
-		{line: 23, malformed: lines.ActivityIDAlone().Message},
-		{line: 24, malformed: lines.ActivityIDAlone().Message},
+		{line: 23, malformed: lines.RunIDAlone().Message},
+		{line: 24, malformed: lines.RunIDAlone().Message},
 		{line: 25, malformed: "the task token is not a Temporal task token (was it cut short?)"},
 		{line: 26, malformed: "the result is 2097158 bytes once encoded, more than the 2097152 bytes the server accepts"},
 		{line: 27, malformed: notAJob},
@@ -257,7 +257,7 @@ func compareParsed(t *testing.T, got, want []parsedLine) {
 }
 
 func TestParseBatchAcceptsListLines(t *testing.T) {
-	line := `{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":{"any":["value"]},"last_failure":"Try later","input":["Pay",{"a":1},null],"summary":"Pay it"}`
+	line := `{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":{"any":["value"]},"last_failure":"Try later","next_attempt_time":"2026-12-03T09:41:05Z","paused_by":"ops","pause_reason":null,"input":["Pay",{"a":1},null],"summary":"Pay it"}`
 	for _, args := range [][]string{{"complete", "--batch", "f", "--result", "Approved"}, {"fail", "--batch", "f", "--reason", "No"}} {
 		base, err := parseArgs(args)
 		if err != nil {
@@ -269,4 +269,16 @@ func TestParseBatchAcceptsListLines(t *testing.T) {
 			{line: 2, malformed: `the line is not a hex task token or a JSON job: unknown key "other"`},
 		})
 	}
+}
+
+func TestParseBatchTakesStandaloneJobs(t *testing.T) {
+	base, err := parseArgs([]string{"complete", "--batch", "f", "--result", "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, malformed := parseBatch([]byte(`{"activity_id": "sa-1"}`+"\n"+`{"workflow_id": null, "activity_id": "sa-2", "run_id": "r2"}`), base)
+	compareParsed(t, parsedLines(jobs, malformed), []parsedLine{
+		{line: 1, activityID: "sa-1", result: "default", desc: `standalone Activity "sa-1"`},
+		{line: 2, activityID: "sa-2", runID: "r2", result: "default", desc: `standalone Activity "sa-2"`},
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -42,6 +43,10 @@ func TestRunFailuresPrintOneLine(t *testing.T) {
 			`Activity "a1" of Workflow "order-7" (attempt 2) is not pending any more: no such Workflow run in namespace "default"`, true},
 		{"cancel requested", []string{"heartbeat", "--workflow-id", "order-7", "--activity-id", "a1"}, "", temporal.NewCanceledError(), nil, lines.ExitCancelled,
 			`cancellation was requested for Activity "a1" of Workflow "order-7": stop its work, then report it with the cancel command`, true},
+		{"paused, by IDs", []string{"heartbeat", "--workflow-id", "order-7", "--activity-id", "a1"}, "", activity.ErrActivityPaused, nil, lines.ExitCancelled,
+			`Activity "a1" of Workflow "order-7" is paused on the server: the heartbeat was recorded; stop its work until it is unpaused`, true},
+		{"reset, by token", []string{"heartbeat", "--tasktoken", tokenHex}, "", activity.ErrActivityReset, nil, lines.ExitCancelled,
+			`Activity "a1" of Workflow "order-7" (attempt 2) was reset on the server: the heartbeat was recorded; stop its work, its next attempt logs a new token in the Worker's log`, true},
 		{"unreachable", []string{"--tasktoken", tokenHex, "--address", "nowhere:1", "--rpc-timeout", "250ms"}, "",
 			nil, fmt.Errorf("failed reaching server: %w", serviceerror.NewUnavailable("connection refused")), lines.ExitUnreachable,
 			"could not reach the Temporal server at nowhere:1 within 250ms: start one with make server, or point TEMPORAL_ADDRESS or --address at yours", false},

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	activitypb "go.temporal.io/api/activity/v1"
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -28,6 +29,9 @@ type fakeVisibility struct {
 	describeErr error
 	// describeDelay is how long each describe takes.
 	describeDelay time.Duration
+	// standalone are the running standalone Activities, one page.
+	standalone      []*activitypb.ActivityExecutionInfo
+	activityQueries []string
 
 	mu               sync.Mutex
 	requests         []*workflowservice.ListWorkflowExecutionsRequest

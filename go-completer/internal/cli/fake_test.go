@@ -186,9 +186,9 @@ func (s *fakeService) RecordActivityTaskHeartbeat(ctx context.Context, r *workfl
 }
 
 func (s *fakeService) RecordActivityTaskHeartbeatById(ctx context.Context, r *workflowservice.RecordActivityTaskHeartbeatByIdRequest, _ ...grpc.CallOption) (*workflowservice.RecordActivityTaskHeartbeatByIdResponse, error) {
-	cancelRequested, _, _, err := heartbeatAnswer(s.f.record(ctx, call{method: "RecordActivityTaskHeartbeatById", namespace: r.Namespace,
+	cancelRequested, paused, reset, err := heartbeatAnswer(s.f.record(ctx, call{method: "RecordActivityTaskHeartbeatById", namespace: r.Namespace,
 		workflowID: r.WorkflowId, runID: r.RunId, activityID: r.ActivityId, details: texts(r.Details), identity: r.Identity, resourceID: r.ResourceId}))
-	return &workflowservice.RecordActivityTaskHeartbeatByIdResponse{CancelRequested: cancelRequested}, err
+	return &workflowservice.RecordActivityTaskHeartbeatByIdResponse{CancelRequested: cancelRequested, ActivityPaused: paused, ActivityReset: reset}, err
 }
 
 func (s *fakeService) GetWorkflowExecutionHistory(ctx context.Context, r *workflowservice.GetWorkflowExecutionHistoryRequest, _ ...grpc.CallOption) (*workflowservice.GetWorkflowExecutionHistoryResponse, error) {

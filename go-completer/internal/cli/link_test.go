@@ -60,7 +60,7 @@ func TestLinkChecksItsOptionsInOrder(t *testing.T) {
 		{full("--action", "approve", "--rpc-timeout", "soon"), lines.BadRPCTimeout("soon")},
 		{[]string{"--action", "approve"}, lines.NoActivity()},
 		{[]string{"--workflow-id", "w", "--action", "approve"}, lines.WorkflowIDAlone()},
-		{[]string{"--activity-id", "a", "--action", "approve"}, lines.ActivityIDAlone()},
+		{[]string{"--run-id", "r", "--action", "approve"}, lines.RunIDAlone()},
 		{full(), lines.BadAction()},
 		{full("--action", "Approve"), lines.BadAction()},
 		{full("--action", "approve", "--reason", "r"), lines.TextForOtherAction()},

@@ -48,6 +48,11 @@ func (r *runner) list(cmd *command) error {
 		Namespace:   server.Namespace,
 		Gone:        workflowGone,
 	}, pending.Handlers{Found: out.found, Described: out.described, PageDone: out.pageDone})
+	if err == nil && cmd.workflowID == "" && !cmd.query.set {
+		// The default scope lists the running standalone Activities too.
+		err = listStandalone(context.Background(), c.WorkflowService(), server, cmd.pageSize, cmd.concurrency,
+			pending.Handlers{Described: out.described, PageDone: out.pageDone})
+	}
 	if err != nil {
 		return mapListError(err, server)
 	}
@@ -75,9 +80,10 @@ type listOutput struct {
 	now    func() time.Time
 	server send.Server
 	buf    []byte
-	// activities, workflows and looked are the count line's N, W and L.
-	activities, workflows, looked int
-	failures                      listFailures
+	// activities, workflows and looked are the count line's N, W and L;
+	// standalone the standalone Activities among N.
+	activities, workflows, looked, standalone int
+	failures                                  listFailures
 }
 
 func (o *listOutput) found(n int) {
@@ -92,7 +98,11 @@ func (o *listOutput) described(w pending.Workflow) error {
 		}
 		return nil
 	}
-	if len(w.Activities) > 0 {
+	switch {
+	case w.WorkflowID == "":
+		o.standalone += len(w.Activities)
+		o.activities += len(w.Activities)
+	case len(w.Activities) > 0:
 		o.workflows++
 		o.activities += len(w.Activities)
 	}
@@ -136,7 +146,7 @@ func (o *listOutput) finish() error {
 	if o.json {
 		return nil
 	}
-	return o.write([]byte(lines.ListCountWithFailures(o.activities, o.workflows, o.looked, o.failures.count) + "\n"))
+	return o.write([]byte(lines.ListCountWithFailures(o.activities, o.workflows, o.looked, o.failures.count, o.standalone) + "\n"))
 }
 
 func (o *listOutput) write(b []byte) error {
@@ -147,6 +157,18 @@ func (o *listOutput) write(b []byte) error {
 		return lines.StdoutFailedInList(lines.OSReason(err))
 	}
 	return nil
+}
+
+// listStandalone lists the running standalone Activities of the task queue
+// into h, each request bounded by the server's --rpc-timeout.
+func listStandalone(ctx context.Context, svc pending.StandaloneService, server send.Server, pageSize, concurrency int, h pending.Handlers) error {
+	return pending.ListStandalone(ctx, svc, server.Namespace, pending.Options{
+		Query:       pending.StandaloneQuery,
+		PageSize:    pageSize,
+		Concurrency: concurrency,
+		RPCTimeout:  server.RPCTimeout,
+		Gone:        workflowGone,
+	}, h)
 }
 
 // workflowGone reports whether a describe's error means that the Workflow

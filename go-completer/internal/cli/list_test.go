@@ -127,9 +127,9 @@ func TestRunListJSON(t *testing.T) {
 	h := &harness{fake: listClient(now)}
 	code, stdout, stderr := h.run(t, "list", "--json", "--query", "WorkflowType = 'Workflow'", "--concurrency", "1")
 	want := []string{
-		`{"workflow_id":"order-17","run_id":"r17","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","input":["Pay invoice 17 of 1,200 EUR"],"summary":null}` + "\n",
-		`{"workflow_id":"order-18","run_id":"r18","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":"2026-12-03T09:43:33.5Z","last_heartbeat_time":"2026-12-03T09:44:09.5Z","heartbeat_details":"40%  done\nand a detail longer than forty characters","last_failure":null,"input":[{"invoice":18}],"summary":"Pay invoice 18 <now>"}` + "\n",
-		`{"workflow_id":"order-19","run_id":"r19","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"cancel_requested","waiting_since":"2026-12-03T07:44:09.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":[{"encoding":"binary/plain","size":2}],"summary":null}` + "\n",
+		`{"workflow_id":"order-17","run_id":"r17","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":["Pay invoice 17 of 1,200 EUR"],"summary":null}` + "\n",
+		`{"workflow_id":"order-18","run_id":"r18","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":"2026-12-03T09:43:33.5Z","last_heartbeat_time":"2026-12-03T09:44:09.5Z","heartbeat_details":"40%  done\nand a detail longer than forty characters","last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":[{"invoice":18}],"summary":"Pay invoice 18 <now>"}` + "\n",
+		`{"workflow_id":"order-19","run_id":"r19","activity_id":"1","activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"cancel_requested","waiting_since":"2026-12-03T07:44:09.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":[{"encoding":"binary/plain","size":2}],"summary":null}` + "\n",
 	}
 	if got := splitOutput(stdout); code != lines.ExitOK || stderr != "" || strings.Join(got, "") != strings.Join(want, "") {
 		t.Errorf("run = %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, strings.Join(got, ""), strings.Join(want, ""))
@@ -214,7 +214,7 @@ func TestRunListFailures(t *testing.T) {
 			listErr:     serviceerror.NewUnavailable("gone"),
 			listErrPage: 1,
 		}, nil, []string{"--json", "--no-input"}, lines.ExitUnreachable, unreachable,
-			`{"workflow_id":"w","run_id":"r","activity_id":"1","activity_type":"","attempt":0,"maximum_attempts":0,"state":"unspecified","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":null,"summary":null}` + "\n"},
+			`{"workflow_id":"w","run_id":"r","activity_id":"1","activity_type":"","attempt":0,"maximum_attempts":0,"state":"unspecified","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":null,"summary":null}` + "\n"},
 		// One Workflow that cannot be described gets a row that says why.
 		{"a describe slower than --rpc-timeout", &fakeVisibility{
 			pages:         [][]*workflowpb.WorkflowExecutionInfo{{running("w", "r")}},

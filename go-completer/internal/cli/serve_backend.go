@@ -137,6 +137,18 @@ func (b *serveBackend) Pending(ctx context.Context, scope serve.Scope) ([]byte, 
 		},
 		PageDone: func([]pending.Workflow) error { return nil },
 	})
+	if err == nil && scope.WorkflowID == "" && !scope.HasQuery {
+		// The default scope lists the running standalone Activities too, as list does.
+		err = listStandalone(ctx, b.client.WorkflowService(), b.server, maxPageSize, serveListConcurrency, pending.Handlers{
+			Described: func(w pending.Workflow) error {
+				for _, a := range w.Activities {
+					body = lines.AppendPendingJSON(body, a)
+				}
+				return nil
+			},
+			PageDone: func([]pending.Workflow) error { return nil },
+		})
+	}
 	if err != nil {
 		outcome := outcomeOf(mapListError(err, b.server))
 		return nil, &outcome

@@ -50,7 +50,7 @@ func (b *serveBackend) Link(ctx context.Context, text string, act bool) serve.Li
 		Target:   model.Target{WorkflowID: link.WorkflowID, RunID: link.RunID, ActivityID: link.ActivityID, Attempt: int32(link.Attempt)},
 		Result:   link.Text,
 		Reason:   link.Text,
-		Desc:     lines.DescribeAttempt(link.ActivityID, link.WorkflowID, link.Attempt),
+		Desc:     describeLinkAttempt(link),
 		Identity: identity.Recorded(identity.LinkActor(link.For), identity.Serve, ""),
 	}
 	req := b.server.About(j)
@@ -129,11 +129,24 @@ func linkFailed(p page.LinkPage, failure *lines.Failure, act bool) serve.LinkAns
 	return serve.LinkAnswer{Kind: serve.LinkFailed, Page: p}
 }
 
+// describeLinkAttempt names the link's attempt; without a Workflow ID, of a
+// standalone Activity.
+func describeLinkAttempt(link links.Link) string {
+	if link.WorkflowID == "" {
+		return lines.DescribeStandaloneAttempt(link.ActivityID, link.Attempt)
+	}
+	return lines.DescribeAttempt(link.ActivityID, link.WorkflowID, link.Attempt)
+}
+
 // linkPage is the page's fields that describe a link.
 func linkPage(link links.Link) page.LinkPage {
 	approve := link.Action == links.Approve
+	workflowID := link.WorkflowID
+	if workflowID == "" {
+		workflowID = lines.StandaloneCell
+	}
 	return page.LinkPage{
-		WorkflowID: link.WorkflowID,
+		WorkflowID: workflowID,
 		RunID:      link.RunID,
 		ActivityID: link.ActivityID,
 		Attempt:    strconv.FormatInt(link.Attempt, 10),

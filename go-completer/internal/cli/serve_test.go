@@ -29,6 +29,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -326,7 +327,7 @@ func TestServeSendsEachJobAsTheCommandLineDoes(t *testing.T) {
 		{"/v1/heartbeat", `{"tasktoken":"` + tokenHex + `"}`, jsonAnswer(200, 0, lines.HeartbeatRecorded(byToken)), "RecordActivityTaskHeartbeat"},
 		{"/v1/cancel", `{` + byIDs + `,"details":"stopped"}`, jsonAnswer(200, 0, lines.Cancelled(desc)), "RespondActivityTaskCanceledById"},
 		// A listed line, posted as it is.
-		{"/v1/complete", `{` + byIDs + `,"activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null}`,
+		{"/v1/complete", `{` + byIDs + `,"activity_type":"Activity","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null}`,
 			jsonAnswer(200, 0, "Completed "+desc), "RespondActivityTaskCompletedById"},
 	}
 	anonymous := "anonymous (unauthenticated) via go-completer serve@" + identity.Host()
@@ -376,6 +377,7 @@ func TestServeAnswersEachFailureWithItsStatusAndLine(t *testing.T) {
 		{"cancel not requested", serviceerror.NewFailedPrecondition("unable to mark activity as canceled without activity being request canceled first"),
 			"/v1/cancel", jsonAnswer(409, 3, lines.CancelNotRequested(desc, "order-7").Message)},
 		{"cancel requested", temporal.NewCanceledError(), "/v1/heartbeat", jsonAnswer(200, 5, lines.CancelRequested(desc).Message)},
+		{"paused", activity.ErrActivityPaused, "/v1/heartbeat", jsonAnswer(200, 5, lines.Paused(desc).Message)},
 		{"unavailable", serviceerror.NewUnavailable("connection refused"), "/v1/fail", jsonAnswer(503, 4, unreachable)},
 		{"anything else", errors.New("boom"), "/v1/complete", jsonAnswer(500, 1, "boom")},
 		// Errors of the first request, that connects (GetSystemInfo).
@@ -486,7 +488,7 @@ func TestServePendingIsListJSON(t *testing.T) {
 	got := s.get(t, "/v1/pending?workflow_id=order-17")
 	want := httpAnswer{200, "application/x-ndjson", `{"workflow_id":"order-17","run_id":"run-17","activity_id":"1","activity_type":"Activity",` +
 		`"attempt":2,"maximum_attempts":3,"state":"unspecified","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:41:02.5Z",` +
-		`"heartbeat_details":null,"last_failure":null,"input":["Pay invoice 17 of 1,200 EUR"],"summary":null}` + "\n"}
+		`"heartbeat_details":null,"last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":["Pay invoice 17 of 1,200 EUR"],"summary":null}` + "\n"}
 	if got != want {
 		t.Errorf("pending = %+v\nwant %+v", got, want)
 	}

@@ -31,8 +31,8 @@ func (c *command) checkTarget() error {
 		return lines.TokenAndIDs()
 	case hasWorkflowID && c.activityID == "":
 		return lines.WorkflowIDAlone()
-	case !hasToken && !hasWorkflowID:
-		return lines.ActivityIDAlone()
+	case !hasToken && c.activityID == "":
+		return lines.RunIDAlone()
 	}
 	return nil
 }
@@ -107,9 +107,13 @@ func (j *job) request() *model.Job {
 	if j.token != nil {
 		task := j.token.Task
 		r.Token = j.token.Bytes
+		runID := task.GetRunId()
+		if ref := tasktoken.StandaloneRef(task); ref != nil {
+			runID = ref.GetRunId()
+		}
 		r.Target = model.Target{
 			WorkflowID:       task.GetWorkflowId(),
-			RunID:            task.GetRunId(),
+			RunID:            runID,
 			ActivityID:       task.GetActivityId(),
 			ScheduledEventID: task.GetScheduledEventId(),
 			Attempt:          task.GetAttempt(),

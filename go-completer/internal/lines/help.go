@@ -31,8 +31,8 @@ const helpTarget = `Target:
   --tasktoken HEX         the taskToken= value from the Worker's log (alias --task-token);
                           - reads it from the first line of standard input
   --workflow-id ID        address the Activity by IDs instead (needs --activity-id)
-  --activity-id ID        the Activity ID (needs --workflow-id)
-  --run-id ID             the Workflow run ID (optional)
+  --activity-id ID        the Activity ID; alone, a standalone Activity (no Workflow)
+  --run-id ID             the Workflow's run, or the standalone Activity's (optional)
 
 `
 
@@ -145,7 +145,7 @@ token is in it. Once that attempt is closed or retried, the link is void.
 
 Options:
   --workflow-id ID        the Activity's Workflow (needs --activity-id)
-  --activity-id ID        the Activity (needs --workflow-id)
+  --activity-id ID        the Activity; alone, a standalone Activity
   --run-id ID             the run (default: the current one)
   --action approve|reject approve completes with --result TEXT (default: empty text);
                           reject fails, non-retryable, with --reason TEXT (required)

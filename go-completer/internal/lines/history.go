@@ -40,6 +40,12 @@ func HistoryDoesNotSay(desc string) *Failure {
 	return NotPendingBecause(desc, notPendingGeneric+" (its history does not say)")
 }
 
+// RecordDoesNotSay: the refusal of a standalone Activity stands, and its
+// record shows nothing that explains it.
+func RecordDoesNotSay(desc string) *Failure {
+	return NotPendingBecause(desc, "it was completed, failed, cancelled, terminated, timed out or retried (its record does not say)")
+}
+
 // AlreadyDone is the success line of a request that repeats what closed the
 // Activity.
 func AlreadyDone(desc string, c *model.Closing) string {
@@ -51,6 +57,9 @@ func AlreadyDone(desc string, c *model.Closing) string {
 // false when it found nothing that explains it. attempt is the token's (or
 // the link's), 0 for a request by IDs; namespace the one the completer used.
 func ClosedReason(f model.Finding, attempt int32, namespace string) (string, bool) {
+	if f.NoRun && f.Standalone {
+		return fmt.Sprintf("no such standalone Activity in namespace \"%s\"", namespace), true
+	}
 	if f.NoRun {
 		return fmt.Sprintf("no such Workflow run in namespace \"%s\"", namespace), true
 	}
@@ -82,6 +91,11 @@ func closedClause(c *model.Closing) (string, bool) {
 	case model.TimedOut:
 		kind, ok := timeoutKinds[c.TimeoutType()]
 		return fmt.Sprintf("timed out at %s (its %s timeout)", at, kind), ok
+	case model.Terminated:
+		if reason := OneLine(c.Failure.GetMessage()); reason != "" {
+			return fmt.Sprintf("was terminated at %s: %s", at, reason), true
+		}
+		return "was terminated at " + at, true
 	}
 	return fmt.Sprintf("was reported as cancelled at %s by %s", at, identityOf(c.Identity)), true
 }

@@ -39,8 +39,8 @@ func FailedCells(workflowID, message string) []string {
 
 // ListCountWithFailures is the table's last line: ListCount, and how many
 // Workflows could not be described when some could not.
-func ListCountWithFailures(n, w, looked, failed int) string {
-	line := ListCount(n, w, looked)
+func ListCountWithFailures(n, w, looked, failed, standalone int) string {
+	line := ListCountStandalone(n, w, looked, standalone)
 	if failed == 0 {
 		return line
 	}

@@ -17,7 +17,11 @@ import (
 // keys of a --batch job, so that the line can be piped into one.
 func AppendPendingJSON(dst []byte, a model.PendingActivity) []byte {
 	dst = append(dst, `{"workflow_id":`...)
-	dst = jsontext.AppendString(dst, a.WorkflowID)
+	if a.Standalone {
+		dst = append(dst, "null"...)
+	} else {
+		dst = jsontext.AppendString(dst, a.WorkflowID)
+	}
 	dst = append(dst, `,"run_id":`...)
 	dst = jsontext.AppendString(dst, a.RunID)
 	dst = append(dst, `,"activity_id":`...)
@@ -38,6 +42,12 @@ func AppendPendingJSON(dst []byte, a model.PendingActivity) []byte {
 	dst = appendText(dst, a.HeartbeatDetails)
 	dst = append(dst, `,"last_failure":`...)
 	dst = appendText(dst, a.LastFailure)
+	dst = append(dst, `,"next_attempt_time":`...)
+	dst = appendTime(dst, a.NextAttemptTime)
+	dst = append(dst, `,"paused_by":`...)
+	dst = appendText(dst, a.PausedBy)
+	dst = append(dst, `,"pause_reason":`...)
+	dst = appendText(dst, a.PauseReason)
 	dst = appendAsked(dst, a.Asked)
 	return append(dst, '}', '\n')
 }
@@ -74,6 +84,10 @@ func appendText(dst []byte, s *string) []byte {
 	return jsontext.AppendString(dst, *s)
 }
 
+// StandaloneCell is the WORKFLOW ID cell of a standalone Activity (started
+// without a Workflow).
+const StandaloneCell = "(standalone)"
+
 // ListHeader is the table's header row.
 var ListHeader = []string{"WORKFLOW ID", "ACTIVITY ID", "TYPE", "ATTEMPT", "STATE", "WAITING", "HEARTBEAT", "DETAILS", "LAST FAILURE", "ASKS"}
 
@@ -92,18 +106,31 @@ func PendingCells(a model.PendingActivity, now time.Time) []string {
 	if a.WaitingSince != nil {
 		waiting = age(*a.WaitingSince, now)
 	}
+	workflowID := CellText(a.WorkflowID)
+	if a.Standalone {
+		workflowID = StandaloneCell
+	}
 	return []string{
-		CellText(a.WorkflowID),
+		workflowID,
 		CellText(a.ActivityID),
 		CellText(a.ActivityType),
 		attempt,
-		strings.ReplaceAll(a.State, "_", " "),
+		StateCell(a),
 		waiting,
 		heartbeat,
 		cellText(a.HeartbeatDetails),
 		cellText(a.LastFailure),
 		cellText(AskedText(a.Asked)),
 	}
+}
+
+// StateCell is the STATE cell: the JSON state with "_" as a space, or, while
+// a retry waits, "retrying at" its time in UTC to the second.
+func StateCell(a model.PendingActivity) string {
+	if a.NextAttemptTime != nil && a.State == "scheduled" {
+		return "retrying at " + a.NextAttemptTime.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	return strings.ReplaceAll(a.State, "_", " ")
 }
 
 // age is now minus t, rounded down to whole seconds, as time.Duration writes
@@ -132,8 +159,18 @@ func cellText(s *string) string {
 // ListCount is the table's last line: n pending Activities in w Workflows,
 // of looked Workflows described.
 func ListCount(n, w, looked int) string {
-	return fmt.Sprintf("%d pending %s in %d %s (%d %s looked at)",
-		n, plural(n, "Activity", "Activities"), w, plural(w, "Workflow", "Workflows"), looked, plural(looked, "Workflow", "Workflows"))
+	return ListCountStandalone(n, w, looked, 0)
+}
+
+// ListCountStandalone is ListCount with s standalone Activities among the n:
+// " and S standalone" after the Workflows when there are any.
+func ListCountStandalone(n, w, looked, s int) string {
+	alone := ""
+	if s > 0 {
+		alone = fmt.Sprintf(" and %d standalone", s)
+	}
+	return fmt.Sprintf("%d pending %s in %d %s%s (%d %s looked at)",
+		n, plural(n, "Activity", "Activities"), w, plural(w, "Workflow", "Workflows"), alone, looked, plural(looked, "Workflow", "Workflows"))
 }
 
 func plural(n int, one, many string) string {

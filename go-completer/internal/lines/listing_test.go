@@ -19,16 +19,16 @@ func TestAppendPendingJSON(t *testing.T) {
 	}{
 		{model.PendingActivity{WorkflowID: "order-17", RunID: "01a2", ActivityID: "1", ActivityType: "Activity", Attempt: 2, MaximumAttempts: 3,
 			State: "scheduled", WaitingSince: &since, LastFailure: ptr("Try later")},
-			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","input":null,"summary":null}` + "\n"},
+			`{"workflow_id":"order-17","run_id":"01a2","activity_id":"1","activity_type":"Activity","attempt":2,"maximum_attempts":3,"state":"scheduled","waiting_since":"2026-12-03T09:41:02.5Z","last_heartbeat_time":null,"heartbeat_details":null,"last_failure":"Try later","next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":null,"summary":null}` + "\n"},
 		// Times in UTC; texts as Python's json.dumps(ensure_ascii=False) writes them.
 		{model.PendingActivity{WorkflowID: "日本 \"q\"", RunID: "r", ActivityID: "a\\b", ActivityType: "T", Attempt: 1, State: "started",
 			LastHeartbeatTime: &beat, HeartbeatDetails: ptr("40%\tdone\n<é>\u2028"), LastFailure: ptr("")},
-			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":"","input":null,"summary":null}` + "\n"},
+			`{"workflow_id":"日本 \"q\"","run_id":"r","activity_id":"a\\b","activity_type":"T","attempt":1,"maximum_attempts":0,"state":"started","waiting_since":null,"last_heartbeat_time":"2026-12-03T09:00:00Z","heartbeat_details":"40%\tdone\n<é>` + "\u2028" + `","last_failure":"","next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":null,"summary":null}` + "\n"},
 		// What is asked: the arguments as JSON as they were read, the summary a text.
 		{model.PendingActivity{WorkflowID: "w", Asked: &model.Asked{Input: []string{`"<b>x</b>"`, `{"a":1}`, "null"}, Summary: ptr("Pay <now>")}},
-			`{"workflow_id":"w","run_id":"","activity_id":"","activity_type":"","attempt":0,"maximum_attempts":0,"state":"","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":["<b>x</b>",{"a":1},null],"summary":"Pay <now>"}` + "\n"},
+			`{"workflow_id":"w","run_id":"","activity_id":"","activity_type":"","attempt":0,"maximum_attempts":0,"state":"","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":["<b>x</b>",{"a":1},null],"summary":"Pay <now>"}` + "\n"},
 		{model.PendingActivity{WorkflowID: "w", Asked: &model.Asked{Input: []string{}}},
-			`{"workflow_id":"w","run_id":"","activity_id":"","activity_type":"","attempt":0,"maximum_attempts":0,"state":"","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"input":[],"summary":null}` + "\n"},
+			`{"workflow_id":"w","run_id":"","activity_id":"","activity_type":"","attempt":0,"maximum_attempts":0,"state":"","waiting_since":null,"last_heartbeat_time":null,"heartbeat_details":null,"last_failure":null,"next_attempt_time":null,"paused_by":null,"pause_reason":null,"input":[],"summary":null}` + "\n"},
 	}
 	for _, tt := range tests {
 		if got := string(AppendPendingJSON(nil, tt.activity)); got != tt.want {

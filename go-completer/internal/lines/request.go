@@ -10,8 +10,17 @@ func DescribeAttempt(activityID, workflowID string, attempt int64) string {
 	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\" (attempt %d)", CellText(activityID), CellText(workflowID), attempt)
 }
 
-// DescribeIDs names an Activity addressed by its IDs.
+// DescribeStandaloneAttempt names a standalone Activity's token's attempt.
+func DescribeStandaloneAttempt(activityID string, attempt int64) string {
+	return fmt.Sprintf("standalone Activity \"%s\" (attempt %d)", CellText(activityID), attempt)
+}
+
+// DescribeIDs names an Activity addressed by its IDs; without a Workflow ID,
+// a standalone Activity.
 func DescribeIDs(activityID, workflowID string) string {
+	if workflowID == "" {
+		return fmt.Sprintf("standalone Activity \"%s\"", CellText(activityID))
+	}
 	return fmt.Sprintf("Activity \"%s\" of Workflow \"%s\"", CellText(activityID), CellText(workflowID))
 }
 
@@ -51,6 +60,12 @@ func OtherNamespace(namespace string) *Failure {
 // CancelNotRequested: cancel of an Activity whose cancellation nobody requested.
 func CancelNotRequested(desc, workflowID string) *Failure {
 	return refused(fmt.Sprintf("the server refused to report %s as cancelled: no cancellation was requested for it; request one first (make cancel WORKFLOW_ID=%s)", desc, workflowID))
+}
+
+// StandaloneCancelNotRequested: cancel of a standalone Activity for which no
+// cancellation was requested.
+func StandaloneCancelNotRequested(desc, activityID string) *Failure {
+	return refused(fmt.Sprintf("the server refused to report %s as cancelled: no cancellation was requested for it; request one first (temporal activity cancel --activity-id %s)", desc, activityID))
 }
 
 // ServerCannotReadToken: the server could not deserialize the token.
@@ -94,11 +109,11 @@ func CancelRequested(desc string) *Failure {
 	}
 }
 
-// Paused and Reset answer a heartbeat by token for an Activity paused or reset
-// on the server. The page does not specify them yet ("anything else", exit 1).
+// Paused and Reset answer a heartbeat for an Activity paused or reset on the
+// server: like a cancel request, the server asks it to stop (exit 5).
 func Paused(desc string) *Failure {
 	return &Failure{
-		Code:    ExitFailure,
+		Code:    ExitCancelled,
 		Message: fmt.Sprintf("%s is paused on the server: the heartbeat was recorded; stop its work until it is unpaused", desc),
 	}
 }
@@ -106,7 +121,7 @@ func Paused(desc string) *Failure {
 // Reset: see Paused.
 func Reset(desc string) *Failure {
 	return &Failure{
-		Code:    ExitFailure,
+		Code:    ExitCancelled,
 		Message: fmt.Sprintf("%s was reset on the server: the heartbeat was recorded; stop its work, its next attempt logs a new token in the Worker's log", desc),
 	}
 }

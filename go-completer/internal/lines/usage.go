@@ -72,9 +72,10 @@ func WorkflowIDAlone() *Failure {
 	return usage("--workflow-id needs --activity-id too: it is on the token line in the Worker's log")
 }
 
-// ActivityIDAlone: --activity-id or --run-id without --workflow-id.
-func ActivityIDAlone() *Failure {
-	return usage("--activity-id needs --workflow-id too: it is on the token line in the Worker's log")
+// RunIDAlone: --run-id without --activity-id (--activity-id alone names a
+// standalone Activity).
+func RunIDAlone() *Failure {
+	return usage("--run-id needs --activity-id too: it is on the token line in the Worker's log")
 }
 
 // ResultAndFile: --result with --result-file.

@@ -17,6 +17,8 @@ const (
 	Failed
 	TimedOut
 	Canceled
+	// Terminated closes a standalone Activity only (its record says so).
+	Terminated
 )
 
 // Closing is the event that closed the Activity.
@@ -54,7 +56,10 @@ type WorkflowClose struct {
 // Finding is what the history says of the Activity; nothing set when it does
 // not say.
 type Finding struct {
-	// NoRun: the Workflow run does not exist.
+	// Standalone: read from a standalone Activity's own record, not from a
+	// Workflow's history.
+	Standalone bool
+	// NoRun: the Workflow run (the standalone Activity) does not exist.
 	NoRun bool
 	// Closing is the event that closed the Activity.
 	Closing *Closing

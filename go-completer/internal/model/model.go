@@ -5,7 +5,8 @@
 package model
 
 // Target is the Activity a request is about: by a task token's fields, or by
-// IDs.
+// IDs. An empty WorkflowID is a standalone Activity (started without a
+// Workflow), whose RunID is its own run.
 type Target struct {
 	WorkflowID string
 	// RunID is the token's run, or --run-id; empty means the latest run.

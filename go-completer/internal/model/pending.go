@@ -18,6 +18,15 @@ type PendingActivity struct {
 	LastHeartbeatTime *time.Time
 	HeartbeatDetails  *string
 	LastFailure       *string
+	// NextAttemptTime is when the next attempt is due while a retry waits
+	// for its backoff.
+	NextAttemptTime *time.Time
+	// PausedBy and PauseReason say who paused the Activity and why.
+	PausedBy    *string
+	PauseReason *string
+	// Standalone: started without a Workflow (WorkflowID is "", null in
+	// JSON); RunID is its own run.
+	Standalone bool
 	// Asked is what the Activity asks (history.ReadAsked), nil when the history
 	// was not read (list --no-input) or holds no scheduled event for it.
 	Asked *Asked

@@ -41,6 +41,9 @@ func newActivity(workflowID, runID string, info *workflowpb.PendingActivityInfo)
 		WaitingSince:      waitingSince(info),
 		LastHeartbeatTime: timeOf(info.GetLastHeartbeatTime()),
 		HeartbeatDetails:  firstDetail(info.GetHeartbeatDetails()),
+		NextAttemptTime:   nextAttemptTime(info),
+		PausedBy:          pausedBy(info),
+		PauseReason:       pauseReason(info),
 	}
 	if failure := info.GetLastFailure(); failure != nil {
 		message := failure.GetMessage()
@@ -50,9 +53,13 @@ func newActivity(workflowID, runID string, info *workflowpb.PendingActivityInfo)
 }
 
 func state(info *workflowpb.PendingActivityInfo) string {
-	// Older servers mark a paused Activity with the flag alone.
-	if info.GetPaused() {
-		return "paused"
+	// Older servers mark a paused Activity with the flag alone; newer ones
+	// say paused or pause requested in the state, and keep cancel requested.
+	switch info.GetState() {
+	case enumspb.PENDING_ACTIVITY_STATE_SCHEDULED, enumspb.PENDING_ACTIVITY_STATE_STARTED, enumspb.PENDING_ACTIVITY_STATE_UNSPECIFIED:
+		if info.GetPaused() {
+			return "paused"
+		}
 	}
 	name, ok := enumspb.PendingActivityState_name[int32(info.GetState())]
 	if !ok {

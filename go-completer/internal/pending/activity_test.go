@@ -23,6 +23,10 @@ func TestState(t *testing.T) {
 		{enumspb.PENDING_ACTIVITY_STATE_PAUSED, false, "paused"},
 		{enumspb.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED, false, "pause_requested"},
 		{enumspb.PENDING_ACTIVITY_STATE_STARTED, true, "paused"},
+		{enumspb.PENDING_ACTIVITY_STATE_SCHEDULED, true, "paused"},
+		// The server's own words win over the mark.
+		{enumspb.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED, true, "pause_requested"},
+		{enumspb.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED, true, "cancel_requested"},
 		{enumspb.PENDING_ACTIVITY_STATE_UNSPECIFIED, false, "unspecified"},
 		{enumspb.PendingActivityState(99), false, "unspecified"},
 	}

@@ -15,6 +15,7 @@ import (
 // Describer is the part of the WorkflowService that PendingAttempt uses.
 type Describer interface {
 	DescribeWorkflowExecution(ctx context.Context, request *workflowservice.DescribeWorkflowExecutionRequest, opts ...grpc.CallOption) (*workflowservice.DescribeWorkflowExecutionResponse, error)
+	DescribeActivityExecution(ctx context.Context, request *workflowservice.DescribeActivityExecutionRequest, opts ...grpc.CallOption) (*workflowservice.DescribeActivityExecutionResponse, error)
 }
 
 // Attempt is what a describe found of an Activity: the run, and the attempt
@@ -31,6 +32,9 @@ type Attempt struct {
 // pending. Its error is the describe's, as the server gave it (NOT_FOUND: no
 // such run).
 func PendingAttempt(ctx context.Context, svc Describer, namespace string, t model.Target) (Attempt, error) {
+	if t.WorkflowID == "" {
+		return standaloneAttempt(ctx, svc, namespace, t)
+	}
 	ctx, done := telemetry.Call(ctx, "describe", true)
 	described, err := svc.DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
 		Namespace: namespace,
@@ -54,4 +58,26 @@ func PendingAttempt(ctx context.Context, svc Describer, namespace string, t mode
 		}
 	}
 	return Attempt{}, nil
+}
+
+// standaloneAttempt is a standalone Activity's run and pending attempt
+// (DescribeActivityExecution); not pending when it is closed. Its error is
+// the describe's (NOT_FOUND: no such Activity).
+func standaloneAttempt(ctx context.Context, svc Describer, namespace string, t model.Target) (Attempt, error) {
+	ctx, done := telemetry.Call(ctx, "describe", true)
+	described, err := svc.DescribeActivityExecution(ctx, &workflowservice.DescribeActivityExecutionRequest{
+		Namespace: namespace, ActivityId: t.ActivityID, RunId: t.RunID})
+	done(err)
+	if err != nil {
+		return Attempt{}, err
+	}
+	info := described.GetInfo()
+	if !isRunning(info.GetStatus()) {
+		return Attempt{}, nil
+	}
+	found := Attempt{RunID: info.GetRunId(), Attempt: info.GetAttempt(), Pending: true}
+	if found.RunID == "" {
+		found.RunID = t.RunID
+	}
+	return found, nil
 }

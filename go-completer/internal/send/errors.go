@@ -12,19 +12,35 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/async-completion/go-completer/internal/lines"
+	"github.com/async-completion/go-completer/internal/model"
 	"github.com/async-completion/go-completer/internal/temporalconn"
 )
+
+// InvalidTransition reports a standalone Activity's refusal of a request its
+// state does not take: FAILED_PRECONDITION "invalid transition from STATE".
+// Closed, or (cancel without a request) still running: its record says which.
+func InvalidTransition(err error, t model.Target) bool {
+	return t.WorkflowID == "" && isInvalidTransition(err)
+}
+
+func isInvalidTransition(err error) bool {
+	code, message, ok := GRPCStatus(err)
+	return ok && code == codes.FailedPrecondition && strings.Contains(strings.ToLower(message), "invalid transition")
+}
 
 // MapRequestError turns the error of a request into the CLI page's exit code
 // and line. deadlineErr is the request context's error once the request has
 // returned: when our own deadline has passed, the server did not answer in
 // time, whatever the error says.
 func MapRequestError(err error, deadlineErr error, req Request) *lines.Failure {
+	if req.Verb == Cancel && req.WorkflowID == "" && isInvalidTransition(err) {
+		return lines.StandaloneCancelNotRequested(req.Desc, req.ActivityID)
+	}
 	var canceled *temporal.CanceledError
 	if req.Verb == Heartbeat && errors.As(err, &canceled) {
 		return lines.CancelRequested(req.Desc)
 	}
-	// The SDK reports a paused or reset Activity for a heartbeat by token only.
+	// A heartbeat for an Activity paused or reset on the server.
 	if errors.Is(err, activity.ErrActivityPaused) {
 		return lines.Paused(req.Desc)
 	}
@@ -55,6 +71,8 @@ func MapRequestError(err error, deadlineErr error, req Request) *lines.Failure {
 	switch {
 	case strings.Contains(lower, "different namespace"):
 		return lines.OtherNamespace(req.Namespace)
+	case strings.Contains(lower, "request canceled first") && req.WorkflowID == "":
+		return lines.StandaloneCancelNotRequested(req.Desc, req.ActivityID)
 	case strings.Contains(lower, "request canceled first"):
 		return lines.CancelNotRequested(req.Desc, req.WorkflowID)
 	case strings.Contains(lower, "deserializing task token"):

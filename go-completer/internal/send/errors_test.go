@@ -78,9 +78,9 @@ func TestMapRequestError(t *testing.T) {
 		{"heartbeat answered with a cancel request", heartbeat, temporal.NewCanceledError(), nil, lines.ExitCancelled,
 			`cancellation was requested for Activity "1" of Workflow "w" (attempt 2): stop its work, then report it with the cancel command`},
 		{"a canceled error is not a cancel request outside heartbeat", byToken, temporal.NewCanceledError(), nil, lines.ExitFailure, "canceled"},
-		{"heartbeat of a paused Activity", heartbeat, activity.ErrActivityPaused, nil, lines.ExitFailure,
+		{"heartbeat of a paused Activity", heartbeat, activity.ErrActivityPaused, nil, lines.ExitCancelled,
 			`Activity "1" of Workflow "w" (attempt 2) is paused on the server: the heartbeat was recorded; stop its work until it is unpaused`},
-		{"heartbeat of a reset Activity", heartbeat, activity.ErrActivityReset, nil, lines.ExitFailure,
+		{"heartbeat of a reset Activity", heartbeat, activity.ErrActivityReset, nil, lines.ExitCancelled,
 			`Activity "1" of Workflow "w" (attempt 2) was reset on the server: the heartbeat was recorded; stop its work, its next attempt logs a new token in the Worker's log`},
 		{"anything else, on one line", byToken, errors.New("something\nbroke"), nil, lines.ExitFailure, "something broke"},
 	}

@@ -15,10 +15,17 @@ import (
 // answerRefusal reads the Activity's history after the server answered that
 // it is not pending any more: a request that repeats what closed it is
 // already done, anything else refused with what closed it.
-func answerRefusal(ctx context.Context, svc Service, req Request, j *model.Job) (Sent, error) {
+//
+// cause is the refusal itself, answered as it is when a standalone
+// Activity's record shows the attempt still pending: the request did not fit
+// its state.
+func answerRefusal(ctx context.Context, svc Service, req Request, j *model.Job, cause *lines.Failure) (Sent, error) {
 	found, err := readHistory(ctx, svc, req.Namespace, j.Target)
 	if err != nil {
 		return Sent{}, lines.HistoryUnreadable(req.Desc, historyError(err, ctx.Err(), req))
+	}
+	if found.Standalone && found.Open && found.PendingAttempt == 0 {
+		return Sent{}, cause
 	}
 	asked := history.Request{
 		Kind:      Verbs[j.Verb].Closes,
@@ -51,6 +58,9 @@ func ExplainNotPending(ctx context.Context, svc Reader, req Request, target mode
 // find the attempt pending now: a retry writes no event until an attempt
 // closes the Activity. A run that went away meanwhile is no run.
 func readHistory(ctx context.Context, svc Reader, namespace string, target model.Target) (model.Finding, error) {
+	if target.WorkflowID == "" {
+		return history.ReadRecord(ctx, svc, namespace, target)
+	}
 	found, err := history.Read(ctx, svc, namespace, target)
 	if err != nil || !found.Open || target.Attempt == 0 {
 		return found, err
@@ -72,6 +82,9 @@ func readHistory(ctx context.Context, svc Reader, namespace string, target model
 // pending any more: what its history found closed it.
 func refusal(found model.Finding, target model.Target, req Request) *lines.Failure {
 	reason, ok := lines.ClosedReason(found, target.Attempt, req.Namespace)
+	if !ok && found.Standalone {
+		return lines.RecordDoesNotSay(req.Desc)
+	}
 	if !ok {
 		return lines.HistoryDoesNotSay(req.Desc)
 	}

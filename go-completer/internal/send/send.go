@@ -42,6 +42,7 @@ type Service interface {
 // the attempt pending now.
 type Reader interface {
 	history.Service
+	history.RecordService
 	pending.Describer
 }
 
@@ -64,11 +65,12 @@ type Request struct {
 	Verb       string
 	Desc       string
 	WorkflowID string
+	ActivityID string
 }
 
 // About is the request of job j to the server.
 func (s Server) About(j *model.Job) Request {
-	return Request{Server: s, Verb: j.Verb, Desc: j.Desc, WorkflowID: j.Target.WorkflowID}
+	return Request{Server: s, Verb: j.Verb, Desc: j.Desc, WorkflowID: j.Target.WorkflowID, ActivityID: j.Target.ActivityID}
 }
 
 // Sent is what became of a job that the server answered as done: its success
@@ -112,15 +114,16 @@ func sendJob(ctx context.Context, svc Service, server Server, j *model.Job, repe
 	if err == nil {
 		return Sent{Message: Verbs[j.Verb].Succeeded(j)}, nil
 	}
-	if !NotPending(err) {
+	if !NotPending(err) && !InvalidTransition(err, j.Target) {
 		return Sent{}, MapRequestError(err, ctx.Err(), req)
 	}
+	cause := MapRequestError(err, ctx.Err(), req)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), server.RPCTimeout)
 	defer cancel()
 	if !repeatable {
 		return Sent{}, ExplainNotPending(ctx, svc, req, j.Target)
 	}
-	return answerRefusal(ctx, svc, req, j)
+	return answerRefusal(ctx, svc, req, j, cause)
 }
 
 // The SDK's client retries a request the server could not take (unavailable,

@@ -89,35 +89,28 @@ var Verbs = map[string]Verb{
 			return err
 		},
 	},
-	// The server answers a heartbeat with whether cancellation was
-	// requested: that is a CanceledError here, as the SDK's client makes it,
-	// and exit 5 (see MapRequestError).
+	// The server answers a heartbeat with whether it asks the Activity to
+	// stop: cancellation requested, paused or reset (stopRequested), exit 5
+	// (see MapRequestError), by token and by IDs alike.
 	Heartbeat: {
 		Succeeded: func(j *model.Job) string { return lines.HeartbeatRecorded(j.Desc) },
 		carries:   details,
 		byToken: func(ctx context.Context, svc Service, a address, c carried) error {
 			response, err := svc.RecordActivityTaskHeartbeat(ctx, &workflowservice.RecordActivityTaskHeartbeatRequest{
 				Namespace: a.namespace, TaskToken: a.token, Details: c.payloads, Identity: a.identity})
-			switch {
-			case err != nil:
+			if err != nil {
 				return err
-			case response.GetCancelRequested():
-				return temporal.NewCanceledError()
-			case response.GetActivityPaused():
-				return activity.ErrActivityPaused
-			case response.GetActivityReset():
-				return activity.ErrActivityReset
 			}
-			return nil
+			return stopRequested(response)
 		},
 		byIDs: func(ctx context.Context, svc Service, a address, c carried) error {
 			response, err := svc.RecordActivityTaskHeartbeatById(ctx, &workflowservice.RecordActivityTaskHeartbeatByIdRequest{
 				Namespace: a.namespace, WorkflowId: a.workflowID, RunId: a.runID, ActivityId: a.activityID,
 				Details: c.payloads, Identity: a.identity, ResourceId: a.resourceID})
-			if err == nil && response.GetCancelRequested() {
-				return temporal.NewCanceledError()
+			if err != nil {
+				return err
 			}
-			return err
+			return stopRequested(response)
 		},
 	},
 	// The server accepts a cancellation only after one was requested;
@@ -140,6 +133,27 @@ var Verbs = map[string]Verb{
 	},
 }
 
+// heartbeatAnswer is what both heartbeat responses (by token, by IDs) say.
+type heartbeatAnswer interface {
+	GetCancelRequested() bool
+	GetActivityPaused() bool
+	GetActivityReset() bool
+}
+
+// stopRequested is the error of a heartbeat the server answered with a
+// request to stop, as the SDK's client makes it; nil when it asked nothing.
+func stopRequested(response heartbeatAnswer) error {
+	switch {
+	case response.GetCancelRequested():
+		return temporal.NewCanceledError()
+	case response.GetActivityPaused():
+		return activity.ErrActivityPaused
+	case response.GetActivityReset():
+		return activity.ErrActivityReset
+	}
+	return nil
+}
+
 // request sends the job's request once, by its token or by its IDs, as its
 // verb's row says.
 func request(ctx context.Context, svc Service, namespace string, j *model.Job) error {
@@ -154,16 +168,20 @@ func request(ctx context.Context, svc Service, namespace string, j *model.Job) e
 		return verb.byToken(ctx, svc, a, c)
 	}
 	a.workflowID, a.runID, a.activityID = j.Target.WorkflowID, j.Target.RunID, j.Target.ActivityID
-	a.resourceID = resourceID(j.Target.WorkflowID)
+	a.resourceID = resourceID(j.Target.WorkflowID, j.Target.ActivityID)
 	return verb.byIDs(ctx, svc, a, c)
 }
 
-// resourceID routes a request by IDs, as the SDK's client sets it.
-func resourceID(workflowID string) string {
-	if workflowID == "" {
-		return ""
+// resourceID routes a request by IDs, as the SDK's client sets it: by the
+// Workflow, or for a standalone Activity by the Activity.
+func resourceID(workflowID, activityID string) string {
+	switch {
+	case workflowID != "":
+		return "workflow:" + workflowID
+	case activityID != "":
+		return "activity:" + activityID
 	}
-	return "workflow:" + workflowID
+	return ""
 }
 
 // dataConverter encodes results and details as the SDK's client does with its

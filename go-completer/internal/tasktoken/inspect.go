@@ -29,6 +29,10 @@ type inspectView struct {
 	StartVersion         int64      `json:"start_version"`
 	ComponentRef         jsonText   `json:"component_ref"`
 	ActivityAttemptStamp int32      `json:"activity_attempt_stamp"`
+	// Standalone: an Activity started without a Workflow; ActivityRunID is
+	// its run (from component_ref), null for an Activity of a Workflow.
+	Standalone    bool      `json:"standalone"`
+	ActivityRunID *jsonText `json:"activity_run_id"`
 }
 
 type clockView struct {
@@ -61,6 +65,10 @@ func InspectJSON(task *tasktokenpb.Task) ([]byte, error) {
 			Clock:     clock.GetClock(),
 			ClusterID: clock.GetClusterId(),
 		}
+	}
+	if ref := StandaloneRef(task); ref != nil {
+		runID := jsonText(ref.GetRunId())
+		view.Standalone, view.ActivityRunID = true, &runID
 	}
 	if started := task.GetStartedTime(); started != nil {
 		text := jsonText(started.AsTime().UTC().Format(time.RFC3339Nano))

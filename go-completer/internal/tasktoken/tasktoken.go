@@ -59,6 +59,9 @@ type Token struct {
 // Describe names the Activity the token is for, the way every success and
 // refusal line of the completer does.
 func (t *Token) Describe() string {
+	if t.Standalone() {
+		return lines.DescribeStandaloneAttempt(t.Task.GetActivityId(), int64(t.Task.GetAttempt()))
+	}
 	return lines.DescribeAttempt(t.Task.GetActivityId(), t.Task.GetWorkflowId(), int64(t.Task.GetAttempt()))
 }
 
@@ -107,10 +110,38 @@ func Decode(raw []byte) (*tasktokenpb.Task, error) {
 	if err := proto.Unmarshal(raw, task); err != nil {
 		return nil, ErrNotToken
 	}
-	if task.GetNamespaceId() == "" || task.GetWorkflowId() == "" || task.GetRunId() == "" || task.GetActivityId() == "" {
+	if task.GetNamespaceId() == "" || task.GetActivityId() == "" {
 		return nil, ErrNotToken
 	}
-	return task, nil
+	if task.GetWorkflowId() != "" && task.GetRunId() != "" {
+		return task, nil
+	}
+	if task.GetWorkflowId() == "" && task.GetRunId() == "" && StandaloneRef(task) != nil {
+		return task, nil
+	}
+	return nil, ErrNotToken
+}
+
+// StandaloneRef is the reference to a standalone Activity (started without a
+// Workflow) that its token carries, with the Activity's run ID; nil for an
+// Activity of a Workflow.
+func StandaloneRef(task *tasktokenpb.Task) *tasktokenpb.ComponentRef {
+	if task.GetWorkflowId() != "" || len(task.GetComponentRef()) == 0 {
+		return nil
+	}
+	ref := &tasktokenpb.ComponentRef{}
+	if proto.Unmarshal(task.GetComponentRef(), ref) != nil {
+		return nil
+	}
+	if ref.GetBusinessId() != task.GetActivityId() || ref.GetRunId() == "" {
+		return nil
+	}
+	return ref
+}
+
+// Standalone reports whether the token is a standalone Activity's.
+func (t *Token) Standalone() bool {
+	return StandaloneRef(t.Task) != nil
 }
 
 func checkHex(text string) error {

@@ -215,7 +215,9 @@ func TestInspectJSONOfAFullToken(t *testing.T) {
 		"  \"started_time\": \"2026-11-27T19:21:46.371Z\",\n" +
 		"  \"start_version\": 7,\n" +
 		"  \"component_ref\": \"ab01ff\",\n" +
-		"  \"activity_attempt_stamp\": 2\n" +
+		"  \"activity_attempt_stamp\": 2,\n" +
+		"  \"standalone\": false,\n" +
+		"  \"activity_run_id\": null\n" +
 		"}\n"
 	if string(got) != want {
 		t.Errorf("InspectJSON\n got: %q\nwant: %q", got, want)
@@ -251,7 +253,9 @@ func TestInspectJSONOfTheRealToken(t *testing.T) {
   "started_time": null,
   "start_version": 0,
   "component_ref": "",
-  "activity_attempt_stamp": 0
+  "activity_attempt_stamp": 0,
+  "standalone": false,
+  "activity_run_id": null
 }
 `
 	if string(got) != want {

@@ -247,6 +247,70 @@ func (x *VectorClock) GetClusterId() int64 {
 	return 0
 }
 
+// The reference to a standalone Activity (one started without a Workflow) that
+// its token carries in Task.component_ref: the fields of the server's
+// temporal.server.api.persistence.v1.ChasmComponentRef that name it. Its
+// business_id is the Activity ID, run_id the Activity's run.
+type ComponentRef struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NamespaceId   string                 `protobuf:"bytes,1,opt,name=namespace_id,json=namespaceId,proto3" json:"namespace_id,omitempty"`
+	BusinessId    string                 `protobuf:"bytes,2,opt,name=business_id,json=businessId,proto3" json:"business_id,omitempty"`
+	RunId         string                 `protobuf:"bytes,3,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ComponentRef) Reset() {
+	*x = ComponentRef{}
+	mi := &file_task_token_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ComponentRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ComponentRef) ProtoMessage() {}
+
+func (x *ComponentRef) ProtoReflect() protoreflect.Message {
+	mi := &file_task_token_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ComponentRef.ProtoReflect.Descriptor instead.
+func (*ComponentRef) Descriptor() ([]byte, []int) {
+	return file_task_token_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ComponentRef) GetNamespaceId() string {
+	if x != nil {
+		return x.NamespaceId
+	}
+	return ""
+}
+
+func (x *ComponentRef) GetBusinessId() string {
+	if x != nil {
+		return x.BusinessId
+	}
+	return ""
+}
+
+func (x *ComponentRef) GetRunId() string {
+	if x != nil {
+		return x.RunId
+	}
+	return ""
+}
+
 var File_task_token_proto protoreflect.FileDescriptor
 
 const file_task_token_proto_rawDesc = "" +
@@ -275,7 +339,12 @@ const file_task_token_proto_rawDesc = "" +
 	"\bshard_id\x18\x01 \x01(\x05R\ashardId\x12\x14\n" +
 	"\x05clock\x18\x02 \x01(\x03R\x05clock\x12\x1d\n" +
 	"\n" +
-	"cluster_id\x18\x03 \x01(\x03R\tclusterIdB?Z=github.com/async-completion/go-completer/internal/tasktokenpbb\x06proto3"
+	"cluster_id\x18\x03 \x01(\x03R\tclusterId\"i\n" +
+	"\fComponentRef\x12!\n" +
+	"\fnamespace_id\x18\x01 \x01(\tR\vnamespaceId\x12\x1f\n" +
+	"\vbusiness_id\x18\x02 \x01(\tR\n" +
+	"businessId\x12\x15\n" +
+	"\x06run_id\x18\x03 \x01(\tR\x05runIdB?Z=github.com/async-completion/go-completer/internal/tasktokenpbb\x06proto3"
 
 var (
 	file_task_token_proto_rawDescOnce sync.Once
@@ -289,15 +358,16 @@ func file_task_token_proto_rawDescGZIP() []byte {
 	return file_task_token_proto_rawDescData
 }
 
-var file_task_token_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_task_token_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_task_token_proto_goTypes = []any{
 	(*Task)(nil),                  // 0: tasktoken.v1.Task
 	(*VectorClock)(nil),           // 1: tasktoken.v1.VectorClock
-	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
+	(*ComponentRef)(nil),          // 2: tasktoken.v1.ComponentRef
+	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
 }
 var file_task_token_proto_depIdxs = []int32{
 	1, // 0: tasktoken.v1.Task.clock:type_name -> tasktoken.v1.VectorClock
-	2, // 1: tasktoken.v1.Task.started_time:type_name -> google.protobuf.Timestamp
+	3, // 1: tasktoken.v1.Task.started_time:type_name -> google.protobuf.Timestamp
 	2, // [2:2] is the sub-list for method output_type
 	2, // [2:2] is the sub-list for method input_type
 	2, // [2:2] is the sub-list for extension type_name
@@ -316,7 +386,7 @@ func file_task_token_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_task_token_proto_rawDesc), len(file_task_token_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -18,6 +18,7 @@ COMPLETED = "completed"
 FAILED = "failed"
 TIMED_OUT = "timed out"
 CANCELED = "cancelled"
+TERMINATED = "terminated"  # a standalone Activity's record only
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Target:
     attempt: int | None = None
     scheduled_event_id: int | None = None
     description: str = ""
+    # Started without a Workflow (workflow_id is ""): run_id is the Activity's own run.
+    standalone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,13 @@ class PendingActivity:
     # What the Activity asks (history/asked.py), None when the history was not read
     # (`list --no-input`) or holds no scheduled event for it.
     asked: Asked | None = None
+    # Waiting for its next attempt (after a retryable failure): when that attempt is due.
+    next_attempt_time: Time | None = None
+    # Paused (or pause requested): who paused it and why, as the server records them.
+    paused_by: str | None = None
+    pause_reason: str | None = None
+    # Started without a Workflow (workflow_id is "", null in JSON): run_id is its own run.
+    standalone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from async_completer import lines
 from async_completer.lines.errors import UsageFailure
 from async_completer.model import Target
-from async_completer.tasktoken import parse_task_token, read_token_text
+from async_completer.tasktoken import parse_task_token, read_token_text, standalone_ref
 
 
 def check_target_options(
@@ -26,10 +26,10 @@ def check_target_options(
         return
     if not by_ids:
         raise UsageFailure(lines.NO_ACTIVITY)
-    if not workflow_id:
-        raise UsageFailure(lines.NEEDS_WORKFLOW_ID)
-    if not activity_id:
+    if workflow_id and not activity_id:
         raise UsageFailure(lines.NEEDS_ACTIVITY_ID)
+    if not activity_id:
+        raise UsageFailure(lines.RUN_ID_NEEDS_ACTIVITY_ID)
 
 
 def check_batch_target(
@@ -44,6 +44,17 @@ def check_batch_target(
 def target_from_token(text: str) -> Target:
     """The Target of a token's text (not `-`: the caller has read standard input)."""
     token, task = parse_task_token(text)
+    ref = standalone_ref(task)
+    if ref is not None:
+        return Target(
+            task_token=token,
+            workflow_id="",
+            activity_id=task.activity_id,
+            run_id=ref.run_id,
+            attempt=task.attempt,
+            description=lines.standalone_desc(task.activity_id, task.attempt),
+            standalone=True,
+        )
     return Target(
         task_token=token,
         workflow_id=task.workflow_id,
@@ -56,6 +67,16 @@ def target_from_token(text: str) -> Target:
 
 
 def target_from_ids(workflow_id: str, activity_id: str, run_id: str | None) -> Target:
+    """By IDs; without a Workflow ID, a standalone Activity (its latest run, or run_id)."""
+    if not workflow_id:
+        return Target(
+            task_token=None,
+            workflow_id="",
+            activity_id=activity_id,
+            run_id=run_id or None,
+            description=lines.standalone_desc(activity_id, None),
+            standalone=True,
+        )
     return Target(
         task_token=None,
         workflow_id=workflow_id,
@@ -67,7 +88,17 @@ def target_from_ids(workflow_id: str, activity_id: str, run_id: str | None) -> T
 
 def target_of_attempt(workflow_id: str, activity_id: str, run_id: str, attempt: int) -> Target:
     """One attempt of an Activity, by IDs with the run ID (a signed link's): sent by IDs,
-    named with its attempt in messages."""
+    named with its attempt in messages. Without a Workflow ID, a standalone Activity."""
+    if not workflow_id:
+        return Target(
+            task_token=None,
+            workflow_id="",
+            activity_id=activity_id,
+            run_id=run_id,
+            attempt=attempt,
+            description=lines.standalone_desc(activity_id, attempt),
+            standalone=True,
+        )
     return Target(
         task_token=None,
         workflow_id=workflow_id,
@@ -85,5 +116,5 @@ def resolve_target(
     input for `-`)."""
     if tasktoken is not None:
         return target_from_token(read_token_text(tasktoken))
-    assert workflow_id and activity_id
-    return target_from_ids(workflow_id, activity_id, run_id)
+    assert activity_id
+    return target_from_ids(workflow_id or "", activity_id, run_id)

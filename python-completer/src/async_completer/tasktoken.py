@@ -18,7 +18,7 @@ from google.protobuf.message import DecodeError
 
 from async_completer import lines
 from async_completer.lines.errors import UsageFailure
-from async_completer.tasktokenpb.task_token_pb2 import Task
+from async_completer.tasktokenpb.task_token_pb2 import ComponentRef, Task
 from async_completer.text import GO_WHITE_SPACE
 
 # The first character that is not a hex digit (a batch checks thousands of tokens).
@@ -58,9 +58,28 @@ def decode_task(data: bytes) -> Task | None:
         task.ParseFromString(data)
     except (DecodeError, ValueError, RuntimeError):
         return None
-    if not (task.namespace_id and task.workflow_id and task.run_id and task.activity_id):
+    if not (task.namespace_id and task.activity_id):
         return None
-    return task
+    if task.workflow_id and task.run_id:
+        return task
+    if not task.workflow_id and not task.run_id and standalone_ref(task) is not None:
+        return task
+    return None
+
+
+def standalone_ref(task: Task) -> ComponentRef | None:
+    """The reference to a standalone Activity (started without a Workflow) that its token
+    carries, with the Activity's run ID; None for an Activity of a Workflow."""
+    if task.workflow_id or not task.component_ref:
+        return None
+    ref = ComponentRef()
+    try:
+        ref.ParseFromString(task.component_ref)
+    except (DecodeError, ValueError, RuntimeError):
+        return None
+    if ref.business_id != task.activity_id or not ref.run_id:
+        return None
+    return ref
 
 
 def _is_base64_of_a_token(text: str) -> bool:

@@ -30,11 +30,13 @@ class AsyncActivity:
     @activity.defn(name=ACTIVITY_TYPE)
     async def run(self, input: str) -> str:
         info = activity.info()
-        # One line per attempt: a retry gets a new token, and the old one is refused.
+        # One line per attempt: a retry gets a new token, and the old one is refused. A
+        # standalone Activity (started without a Workflow) has an empty workflow_id, and
+        # its own run ID.
         token_logger.info(
             "msg=Activity workflow_id=%s run_id=%s activity_id=%s attempt=%d taskToken=%s",
-            info.workflow_id,
-            info.workflow_run_id,
+            info.workflow_id or "",
+            info.workflow_run_id or info.activity_run_id or "",
             info.activity_id,
             info.attempt,
             info.task_token.hex(),

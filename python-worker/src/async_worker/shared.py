@@ -31,6 +31,9 @@ class ActivitySettings:
     # The Activity's ID; None lets the SDK number it ("1"). Tests use any text Temporal
     # accepts, to hold the completers to IDs of every kind.
     activity_id: str | None = None
+    # The retry policy's first backoff (None: the server's 1 s); tests use it to see an
+    # Activity waiting for its next attempt.
+    retry_initial_interval_seconds: float | None = None
 
 
 # A summary is a headline: a long input is cut to this many characters.

@@ -27,12 +27,19 @@ class Workflow:
             activity_id=settings.activity_id,
             start_to_close_timeout=timedelta(seconds=settings.start_to_close_seconds),
             heartbeat_timeout=timedelta(seconds=heartbeat) if heartbeat else None,
-            retry_policy=(
-                RetryPolicy(maximum_attempts=settings.maximum_attempts)
-                if settings.maximum_attempts
-                else None
-            ),
+            retry_policy=_retry_policy(settings),
             # When the Workflow is cancelled, wait until a completer reports the Activity
             # as cancelled, so the Workflow's history shows who stopped the work.
             cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         )
+
+
+def _retry_policy(settings: ActivitySettings) -> RetryPolicy | None:
+    """The settings' retry policy; None (the server's default) when they set nothing."""
+    initial = settings.retry_initial_interval_seconds
+    if not settings.maximum_attempts and not initial:
+        return None
+    policy = RetryPolicy(maximum_attempts=settings.maximum_attempts or 0)
+    if initial:
+        policy.initial_interval = timedelta(seconds=initial)
+    return policy

@@ -45,6 +45,9 @@ _LISTED_KEYS = frozenset(
         "last_heartbeat_time",
         "heartbeat_details",
         "last_failure",
+        "next_attempt_time",
+        "paused_by",
+        "pause_reason",
         "input",
         "summary",
     )
@@ -146,8 +149,8 @@ def parse_job_line(
     if tasktoken is not None:
         target = target_from_token(tasktoken)
     else:
-        assert workflow_id and activity_id
-        target = target_from_ids(workflow_id, activity_id, run_id)
+        assert activity_id
+        target = target_from_ids(workflow_id or "", activity_id, run_id)
     result: str = defaults.result
     if "result" in fields:
         result = fields["result"]
@@ -199,6 +202,8 @@ def _json_job(text: str, verb: str) -> dict[str, Any]:
                 raise UsageFailure(lines.JOB_RETRYABLE_NOT_BOOL)
         elif isinstance(item, str):
             fields[key] = _LONE_SURROGATE.sub("\ufffd", item)
+        elif key == "workflow_id" and item is None:
+            fields[key] = ""  # a standalone Activity's list line: no Workflow
         else:
             raise UsageFailure(lines.job_key_not_text(key))
     return fields

@@ -48,6 +48,12 @@ def cancelled_clause(time: str, identity: str) -> str:
     return f"was reported as cancelled at {time} by {who(identity)}"
 
 
+def terminated_clause(time: str, reason: str) -> str:
+    """A standalone Activity's: terminated (`temporal activity terminate`)."""
+    clause = f"was terminated at {time}"
+    return f"{clause}: {one_line(reason)}" if reason else clause
+
+
 def closed_by(clause: str) -> str:
     return f"it {clause}"
 
@@ -72,9 +78,19 @@ def no_such_run(namespace: str) -> str:
     return f'no such Workflow run in namespace "{namespace}"'
 
 
+def no_such_standalone(namespace: str) -> str:
+    return f'no such standalone Activity in namespace "{namespace}"'
+
+
 def history_unreadable(message: str) -> str:
     """REASON when the history could not be read: the generic words, and why."""
     return f"{_GENERIC} (its history could not be read: {one_line(message)})"
 
 
 HISTORY_SILENT = f"{_GENERIC} (its history does not say)"
+# A standalone Activity whose record does not say what closed it (a status newer than this
+# completer).
+RECORD_SILENT = (
+    "it was completed, failed, cancelled, terminated, timed out or retried (its record does "
+    "not say)"
+)

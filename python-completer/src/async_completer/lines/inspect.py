@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 # inspect: the decoded token.
 
 
-def inspect_json(task: Task) -> str:
-    """Every field of the token, in the contract's order, 2-space indent."""
+def inspect_json(task: Task, standalone_run_id: str | None = None) -> str:
+    """Every field of the token, in the contract's order, 2-space indent; then whether it
+    is a standalone Activity's, and that Activity's run (None: of a Workflow)."""
     fields: dict[str, Any] = {
         "namespace_id": task.namespace_id,
         "workflow_id": task.workflow_id,
@@ -43,6 +44,8 @@ def inspect_json(task: Task) -> str:
         "start_version": task.start_version,
         "component_ref": task.component_ref.hex(),
         "activity_attempt_stamp": task.activity_attempt_stamp,
+        "standalone": standalone_run_id is not None,
+        "activity_run_id": standalone_run_id,
     }
     # ensure_ascii=False escapes exactly what the Go completer's encoder escapes (quote,
     # backslash, control characters) and writes everything else as is.

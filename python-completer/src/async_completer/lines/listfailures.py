@@ -27,9 +27,11 @@ def failed_cells(workflow_id: str, message: str) -> tuple[str, ...]:
     return tuple(cells)
 
 
-def count_line_with_failures(activities: int, workflows: int, looked_at: int, failed: int) -> str:
+def count_line_with_failures(
+    activities: int, workflows: int, looked_at: int, failed: int, standalone: int = 0
+) -> str:
     """The count line, and how many Workflows could not be described when some could not."""
-    line = count_line(activities, workflows, looked_at)
+    line = count_line(activities, workflows, looked_at, standalone)
     return line if failed == 0 else f"{line[:-1]}, {failed} could not be described)"
 
 

@@ -26,6 +26,8 @@ TABLE_HEADER = (
     "LAST FAILURE",
     "ASKS",
 )
+# The WORKFLOW ID cell of a standalone Activity (started without a Workflow).
+STANDALONE_CELL = "(standalone)"
 # DETAILS, LAST FAILURE and ASKS are cut to this many code points, the last of them an ellipsis.
 CELL_LIMIT = 40
 
@@ -54,14 +56,18 @@ def list_json_line(a: PendingActivity) -> str:
     """One compact JSON line, keys in the page's order, strings as a batch's lines encode
     them (so `list --json | complete --batch -` reads them back)."""
     return (
-        f'{{"workflow_id":{json_string(a.workflow_id)},"run_id":{json_string(a.run_id)},'
+        f'{{"workflow_id":{"null" if a.standalone else json_string(a.workflow_id)},'
+        f'"run_id":{json_string(a.run_id)},'
         f'"activity_id":{json_string(a.activity_id)},'
         f'"activity_type":{json_string(a.activity_type)},"attempt":{a.attempt},'
         f'"maximum_attempts":{a.maximum_attempts},"state":{json_string(a.state)},'
         f'"waiting_since":{_time(a.waiting_since)},'
         f'"last_heartbeat_time":{_time(a.last_heartbeat_time)},'
         f'"heartbeat_details":{_text(a.heartbeat_details)},'
-        f'"last_failure":{_text(a.last_failure)},{_asked_keys(a.asked)}}}'
+        f'"last_failure":{_text(a.last_failure)},'
+        f'"next_attempt_time":{_time(a.next_attempt_time)},'
+        f'"paused_by":{_text(a.paused_by)},"pause_reason":{_text(a.pause_reason)},'
+        f"{_asked_keys(a.asked)}}}"
     )
 
 
@@ -95,17 +101,25 @@ def table_cells(a: PendingActivity, now_ns: int) -> tuple[str, ...]:
     waiting = _age(a.waiting_since, now_ns)
     heartbeat = _age(a.last_heartbeat_time, now_ns)
     return (
-        cell_text(a.workflow_id),
+        STANDALONE_CELL if a.standalone else cell_text(a.workflow_id),
         cell_text(a.activity_id),
         cell_text(a.activity_type),
         attempt,
-        a.state.replace("_", " "),
+        state_cell(a),
         "-" if waiting is None else waiting,
         "-" if heartbeat is None else f"{heartbeat} ago",
         _cut(a.heartbeat_details),
         _cut(a.last_failure),
         _cut(asked_text(a.asked)),
     )
+
+
+def state_cell(a: PendingActivity) -> str:
+    """The STATE cell: the JSON state with "_" as a space, or, while a retry waits,
+    "retrying at" its time in UTC to the second."""
+    if a.next_attempt_time is not None and a.state == "scheduled":
+        return f"retrying at {format_rfc3339nano(a.next_attempt_time[0], 0)}"
+    return a.state.replace("_", " ")
 
 
 def table_line(cells: tuple[str, ...], widths: list[int]) -> str:
@@ -115,12 +129,16 @@ def table_line(cells: tuple[str, ...], widths: list[int]) -> str:
     return "  ".join([*padded, cells[-1]]).rstrip(" ")
 
 
-def count_line(activities: int, workflows: int, looked_at: int) -> str:
+def count_line(activities: int, workflows: int, looked_at: int, standalone: int = 0) -> str:
+    """The last line; with standalone Activities listed, ` and S standalone` after the
+    Workflows (S of the N Activities)."""
+
     def count(n: int, one: str, many: str) -> str:
         return f"{n} {one if n == 1 else many}"
 
+    alone = f" and {standalone} standalone" if standalone else ""
     return (
         f"{count(activities, 'pending Activity', 'pending Activities')} in "
-        f"{count(workflows, 'Workflow', 'Workflows')} "
+        f"{count(workflows, 'Workflow', 'Workflows')}{alone} "
         f"({count(looked_at, 'Workflow', 'Workflows')} looked at)"
     )

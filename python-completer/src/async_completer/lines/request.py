@@ -16,6 +16,12 @@ def desc(workflow_id: str, activity_id: str, attempt: int | None) -> str:
     return text if attempt is None else f"{text} (attempt {attempt})"
 
 
+def standalone_desc(activity_id: str, attempt: int | None) -> str:
+    """DESC of an Activity started without a Workflow."""
+    text = f'standalone Activity "{cell_text(activity_id)}"'
+    return text if attempt is None else f"{text} (attempt {attempt})"
+
+
 def not_pending(desc: str) -> str:
     return (
         f"{desc} is not pending any more: it was completed, failed, timed out or retried, or "
@@ -41,6 +47,13 @@ def cancel_refused(desc: str, workflow_id: str) -> str:
     return (
         f"the server refused to report {desc} as cancelled: no cancellation was requested for "
         f"it; request one first (make cancel WORKFLOW_ID={workflow_id})"
+    )
+
+
+def standalone_cancel_refused(desc: str, activity_id: str) -> str:
+    return (
+        f"the server refused to report {desc} as cancelled: no cancellation was requested for "
+        f"it; request one first (temporal activity cancel --activity-id {activity_id})"
     )
 
 

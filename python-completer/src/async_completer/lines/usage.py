@@ -22,7 +22,7 @@ NO_ACTIVITY = (
 _ON_THE_TOKEN_LINE = "it is on the token line in the Worker's log"
 BOTH_GIVEN = "give either --tasktoken or --workflow-id with --activity-id, not both"
 NEEDS_ACTIVITY_ID = f"--workflow-id needs --activity-id too: {_ON_THE_TOKEN_LINE}"
-NEEDS_WORKFLOW_ID = f"--activity-id needs --workflow-id too: {_ON_THE_TOKEN_LINE}"
+RUN_ID_NEEDS_ACTIVITY_ID = f"--run-id needs --activity-id too: {_ON_THE_TOKEN_LINE}"
 NEEDS_REASON = "fail needs --reason TEXT: say why the Activity failed"
 INSPECT_NEEDS_TOKEN = (
     "inspect needs --tasktoken HEX: it decodes a token offline and contacts no server"

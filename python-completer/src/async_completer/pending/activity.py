@@ -16,8 +16,14 @@ from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.workflow.v1 import PendingActivityInfo
 
 from async_completer.model import PendingActivity, Time
+from async_completer.pending.waiting import next_attempt_time, pause_reason, paused_by
 
 _STATE_PREFIX = "PENDING_ACTIVITY_STATE_"
+_UNPAUSED_STATES = (
+    PendingActivityState.PENDING_ACTIVITY_STATE_UNSPECIFIED,
+    PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+)
 # What Go's JSON decoder turns a lone surrogate escape (\ud800) into; Python keeps it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # The bytes that are not UTF-8, as surrogateescape keeps them: a run of them is one U+FFFD,
@@ -30,8 +36,9 @@ def _time(timestamp: Timestamp) -> Time:
 
 
 def _state(info: PendingActivityInfo) -> str:
-    # A server older than the paused states marks a paused Activity with the flag alone.
-    if info.paused:
+    # A server older than the paused states marks a paused Activity with the flag alone;
+    # newer ones say paused or pause requested in the state, and keep cancel requested.
+    if info.paused and info.state in _UNPAUSED_STATES:
         return "paused"
     try:
         name = PendingActivityState.Name(info.state)
@@ -81,4 +88,7 @@ def row_of(workflow_id: str, run_id: str, info: PendingActivityInfo) -> PendingA
         ),
         heartbeat_details=detail_text(details[0]) if details else None,
         last_failure=info.last_failure.message if info.HasField("last_failure") else None,
+        next_attempt_time=next_attempt_time(info),
+        paused_by=paused_by(info),
+        pause_reason=pause_reason(info),
     )

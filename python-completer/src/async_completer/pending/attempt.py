@@ -8,8 +8,9 @@ import asyncio
 from datetime import timedelta
 
 from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import WorkflowExecutionStatus
+from temporalio.api.enums.v1 import ActivityExecutionStatus, WorkflowExecutionStatus
 from temporalio.api.workflowservice.v1 import (
+    DescribeActivityExecutionRequest,
     DescribeWorkflowExecutionRequest,
     DescribeWorkflowExecutionResponse,
 )
@@ -57,6 +58,8 @@ async def pending_attempt(
     means). running_only=False takes the Activity from the answer whatever the Workflow's
     status says: the refusal's explanation has read the history already, which says
     whether the run closed."""
+    if not workflow_id:
+        return await _standalone_attempt(client, run_id, activity_id, timeout)
     execution = WorkflowExecution(workflow_id=workflow_id, run_id=run_id or "")
     try:
         response = await describe(client, execution, timeout)
@@ -71,3 +74,31 @@ async def pending_attempt(
         if activity.activity_id == activity_id:
             return info.execution.run_id or run_id or "", activity.attempt
     return None
+
+
+_STANDALONE_PENDING = (
+    ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_RUNNING,
+    ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_PAUSED,
+)
+
+
+async def _standalone_attempt(
+    client: Client, run_id: str | None, activity_id: str, timeout: float
+) -> tuple[str, int] | None:
+    """A standalone Activity's run and pending attempt (DescribeActivityExecution), or None
+    when it does not exist or is closed."""
+    request = DescribeActivityExecutionRequest(
+        namespace=client.namespace, activity_id=activity_id, run_id=run_id or ""
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            response = await client.workflow_service.describe_activity_execution(
+                request, retry=True, timeout=timedelta(seconds=timeout)
+            )
+    except Exception as err:
+        if gone(err):
+            return None
+        raise
+    if response.info.status not in _STANDALONE_PENDING:
+        return None
+    return response.info.run_id or run_id or "", response.info.attempt

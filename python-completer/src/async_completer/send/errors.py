@@ -39,7 +39,21 @@ def not_pending_any_more(err: BaseException) -> bool:
     )
 
 
-def failure_for(err: Exception, server: Server, target: Target | None = None) -> CompleterError:
+def invalid_transition(err: BaseException, target: Target) -> bool:
+    """A standalone Activity's refusal of a request its state does not take: FAILED_PRECONDITION
+    "invalid transition from STATE". Closed, or (cancel without a request) still running:
+    its record says which."""
+    return (
+        target.standalone
+        and isinstance(err, RPCError)
+        and err.status == RPCStatusCode.FAILED_PRECONDITION
+        and "invalid transition" in err.message.lower()
+    )
+
+
+def failure_for(
+    err: Exception, server: Server, target: Target | None = None, verb: str = ""
+) -> CompleterError:
     """The contract's error for what connecting or a request raised. target is None while
     connecting, where no answer names an Activity."""
     desc = target.description if target is not None else "the Activity"
@@ -55,16 +69,20 @@ def failure_for(err: Exception, server: Server, target: Target | None = None) ->
         if details is None or details.cancel_requested:
             return CancelRequested(lines.cancel_requested(desc))
         if details.paused:
-            return CompleterError(lines.paused(desc))
-        return CompleterError(lines.reset(desc))
+            return CancelRequested(lines.paused(desc))
+        return CancelRequested(lines.reset(desc))
     if isinstance(err, RPCError):
         if not_pending_any_more(err):
             # ("workflow not found for ID: my-namespace-wf" is not the namespace's case.)
             return ServerRefused(lines.not_pending(desc))
+        if target is not None and verb == "cancel" and invalid_transition(err, target):
+            return ServerRefused(lines.standalone_cancel_refused(desc, target.activity_id))
         if err.status not in _NOT_A_REFUSAL:
             message = err.message.lower()
             if "different namespace" in message:
                 return ServerRefused(lines.other_namespace(server.namespace))
+            if "request canceled first" in message and target is not None and target.standalone:
+                return ServerRefused(lines.standalone_cancel_refused(desc, target.activity_id))
             if "request canceled first" in message:
                 workflow_id = target.workflow_id if target else ""
                 return ServerRefused(lines.cancel_refused(desc, workflow_id))

@@ -16,7 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer import lines, model
 from async_completer.connection import Server
-from async_completer.history import read_history, repeats
+from async_completer.history import read_history, read_record, repeats
 from async_completer.lines.errors import ServerRefused
 from async_completer.model import Closing, Finding, Job, Outcome, Target
 from async_completer.pending.attempt import pending_attempt
@@ -42,6 +42,9 @@ async def find(client: Client, server: Server, target: Target, timeout: float) -
     found = Found(Finding())
     try:
         async with asyncio.timeout(timeout):
+            if target.standalone:
+                found.finding, found.attempt_now = await read_record(client, target, deadline)
+                return found
             found.finding = await read_history(client, target, deadline)
             if retried_perhaps(found.finding, target):
                 now = await pending_attempt(
@@ -55,7 +58,11 @@ async def find(client: Client, server: Server, target: Target, timeout: float) -
                 found.attempt_now = None if now is None else now[1]
     except Exception as err:
         if isinstance(err, RPCError) and err.status == RPCStatusCode.NOT_FOUND:
-            reason = lines.no_such_run(server.namespace)
+            reason = (
+                lines.no_such_standalone(server.namespace)
+                if target.standalone
+                else lines.no_such_run(server.namespace)
+            )
         else:
             reason = lines.history_unreadable(unreadable_because(err, server))
         found.refusal = ServerRefused(lines.not_pending_because(target.description, reason))
@@ -73,14 +80,24 @@ async def explain(client: Client, server: Server, target: Target, timeout: float
 
 
 async def answer_refusal(
-    client: Client, server: Server, verb: str, job: Job, timeout: float
+    client: Client,
+    server: Server,
+    verb: str,
+    job: Job,
+    timeout: float,
+    cause: Exception | None = None,
 ) -> Outcome:
     """The answer to a request the server refused as not pending any more: already done
-    (a success), or raises ServerRefused with the reason the history gives."""
+    (a success), or raises ServerRefused with the reason the history gives. cause is the
+    refusal itself, raised as it is when a standalone Activity's record shows the attempt
+    still pending (the request did not fit its state)."""
     target = job.target
     found = await find(client, server, target, timeout)
     if found.refusal is not None:
         raise found.refusal
+    still = found.attempt_now is not None and target.attempt in (None, found.attempt_now)
+    if target.standalone and cause is not None and still:
+        raise cause
     closing = found.finding.closing
     row = VERBS[verb]
     if closing is not None and repeats(closing, row.closes, job):
@@ -119,6 +136,8 @@ def closing_clause(closing: Closing) -> str | None:
         return lines.failed_clause(closing.time, closing.message, closing.identity)
     if closing.kind == model.CANCELED:
         return lines.cancelled_clause(closing.time, closing.identity)
+    if closing.kind == model.TERMINATED:
+        return lines.terminated_clause(closing.time, closing.message)
     return (
         None if closing.timeout is None else lines.timed_out_clause(closing.time, closing.timeout)
     )
@@ -140,4 +159,4 @@ def reason_of(finding: Finding, target: Target, attempt_now: int | None) -> str:
         return lines.retried_and_pending(target.attempt, attempt_now)
     if finding.workflow_closed is not None:
         return lines.workflow_closed(finding.workflow_closed, finding.workflow_closed_at)
-    return lines.HISTORY_SILENT
+    return lines.RECORD_SILENT if target.standalone else lines.HISTORY_SILENT

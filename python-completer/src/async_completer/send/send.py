@@ -12,7 +12,7 @@ from temporalio.client import Client
 
 from async_completer.connection import Connection, Server, client_config, connect
 from async_completer.model import Job, Outcome
-from async_completer.send.errors import failure_for, not_pending_any_more
+from async_completer.send.errors import failure_for, invalid_transition, not_pending_any_more
 from async_completer.send.refusal import answer_refusal
 from async_completer.send.verbs import VERBS
 from async_completer.telemetry import temporal_call, traced_job
@@ -67,8 +67,9 @@ async def send_on(
             async with asyncio.timeout(timeout):
                 await request(client, job.target, identity, timedelta(seconds=timeout))
     except Exception as err:
-        if not_pending_any_more(err):
+        if not_pending_any_more(err) or invalid_transition(err, job.target):
             read_timeout = timeout if history_timeout is None else history_timeout
-            return await answer_refusal(client, server, verb, job, read_timeout)
+            cause = failure_for(err, server, job.target, verb)
+            return await answer_refusal(client, server, verb, job, read_timeout, cause)
         raise failure_for(err, server, job.target) from err
     return Outcome(job.line, 0, row.success(job))

@@ -127,11 +127,9 @@ def heartbeat_request(job: Job) -> Request:
             identity=identity,
             details=await _text_payloads(client, job.details),
         )
-        # The Go SDK reports a pause or reset only for a heartbeat by token; by IDs it
-        # returns success. Doing the same keeps the two completers' answers equal.
-        if answer.cancel_requested or (
-            target.task_token is not None and (answer.activity_paused or answer.activity_reset)
-        ):
+        # Cancel requested, paused or reset: the server asks the Activity to stop (exit 5),
+        # by token and by IDs alike.
+        if answer.cancel_requested or answer.activity_paused or answer.activity_reset:
             raise AsyncActivityCancelledError(
                 details=ActivityCancellationDetails(
                     cancel_requested=answer.cancel_requested,

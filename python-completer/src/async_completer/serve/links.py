@@ -54,7 +54,7 @@ def fields_of(link: Link | None) -> dict[str, str]:
         return dict.fromkeys(_FIELDS, "-")
     approve = link.action == APPROVE
     return {
-        "WORKFLOW_ID": link.workflow_id,
+        "WORKFLOW_ID": link.workflow_id or "(standalone)",
         "RUN_ID": link.run_id,
         "ACTIVITY_ID": link.activity_id,
         "ATTEMPT": str(link.attempt),

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10task_token.proto\x12\x0ctasktoken.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x03\n\x04Task\x12\x14\n\x0cnamespace_id\x18\x01 \x01(\t\x12\x13\n\x0bworkflow_id\x18\x02 \x01(\t\x12\x0e\n\x06run_id\x18\x03 \x01(\t\x12\x1a\n\x12scheduled_event_id\x18\x04 \x01(\x03\x12\x0f\n\x07\x61ttempt\x18\x05 \x01(\x05\x12\x13\n\x0b\x61\x63tivity_id\x18\x06 \x01(\t\x12\x15\n\rworkflow_type\x18\x07 \x01(\t\x12\x15\n\ractivity_type\x18\x08 \x01(\t\x12(\n\x05\x63lock\x18\t \x01(\x0b\x32\x19.tasktoken.v1.VectorClock\x12\x18\n\x10started_event_id\x18\n \x01(\x03\x12\x0f\n\x07version\x18\x0b \x01(\x03\x12\x30\n\x0cstarted_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rstart_version\x18\r \x01(\x03\x12\x15\n\rcomponent_ref\x18\x0e \x01(\x0c\x12\x1e\n\x16\x61\x63tivity_attempt_stamp\x18\x0f \x01(\x05\"B\n\x0bVectorClock\x12\x10\n\x08shard_id\x18\x01 \x01(\x05\x12\r\n\x05\x63lock\x18\x02 \x01(\x03\x12\x12\n\ncluster_id\x18\x03 \x01(\x03\x42?Z=github.com/async-completion/go-completer/internal/tasktokenpbb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10task_token.proto\x12\x0ctasktoken.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x03\n\x04Task\x12\x14\n\x0cnamespace_id\x18\x01 \x01(\t\x12\x13\n\x0bworkflow_id\x18\x02 \x01(\t\x12\x0e\n\x06run_id\x18\x03 \x01(\t\x12\x1a\n\x12scheduled_event_id\x18\x04 \x01(\x03\x12\x0f\n\x07\x61ttempt\x18\x05 \x01(\x05\x12\x13\n\x0b\x61\x63tivity_id\x18\x06 \x01(\t\x12\x15\n\rworkflow_type\x18\x07 \x01(\t\x12\x15\n\ractivity_type\x18\x08 \x01(\t\x12(\n\x05\x63lock\x18\t \x01(\x0b\x32\x19.tasktoken.v1.VectorClock\x12\x18\n\x10started_event_id\x18\n \x01(\x03\x12\x0f\n\x07version\x18\x0b \x01(\x03\x12\x30\n\x0cstarted_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rstart_version\x18\r \x01(\x03\x12\x15\n\rcomponent_ref\x18\x0e \x01(\x0c\x12\x1e\n\x16\x61\x63tivity_attempt_stamp\x18\x0f \x01(\x05\"B\n\x0bVectorClock\x12\x10\n\x08shard_id\x18\x01 \x01(\x05\x12\r\n\x05\x63lock\x18\x02 \x01(\x03\x12\x12\n\ncluster_id\x18\x03 \x01(\x03\"I\n\x0c\x43omponentRef\x12\x14\n\x0cnamespace_id\x18\x01 \x01(\t\x12\x13\n\x0b\x62usiness_id\x18\x02 \x01(\t\x12\x0e\n\x06run_id\x18\x03 \x01(\tB?Z=github.com/async-completion/go-completer/internal/tasktokenpbb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,4 +37,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASK']._serialized_end=458
   _globals['_VECTORCLOCK']._serialized_start=460
   _globals['_VECTORCLOCK']._serialized_end=526
+  _globals['_COMPONENTREF']._serialized_start=528
+  _globals['_COMPONENTREF']._serialized_end=601
 # @@protoc_insertion_point(module_scope)

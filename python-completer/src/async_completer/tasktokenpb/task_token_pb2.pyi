@@ -51,3 +51,13 @@ class VectorClock(_message.Message):
     clock: int
     cluster_id: int
     def __init__(self, shard_id: _Optional[int] = ..., clock: _Optional[int] = ..., cluster_id: _Optional[int] = ...) -> None: ...
+
+class ComponentRef(_message.Message):
+    __slots__ = ("namespace_id", "business_id", "run_id")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_ID_FIELD_NUMBER: _ClassVar[int]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    business_id: str
+    run_id: str
+    def __init__(self, namespace_id: _Optional[str] = ..., business_id: _Optional[str] = ..., run_id: _Optional[str] = ...) -> None: ...

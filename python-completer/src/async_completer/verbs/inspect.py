@@ -9,7 +9,7 @@ from async_completer import lines
 from async_completer.args import VerbCommand, reject_extra_args
 from async_completer.lines.errors import UsageFailure
 from async_completer.lines.stdout import print_result
-from async_completer.tasktoken import parse_task_token, read_token_text
+from async_completer.tasktoken import parse_task_token, read_token_text, standalone_ref
 from async_completer.verbs.options import CONTEXT_SETTINGS, tasktoken_option
 
 
@@ -22,4 +22,6 @@ def inspect(ctx: click.Context, tasktoken: str | None) -> None:
     if tasktoken is None:
         raise UsageFailure(lines.INSPECT_NEEDS_TOKEN)
     _, task = parse_task_token(read_token_text(tasktoken))
-    print_result(lines.inspect_json(task), lines.stdout_failed)
+    ref = standalone_ref(task)
+    run_id = None if ref is None else ref.run_id
+    print_result(lines.inspect_json(task, run_id), lines.stdout_failed)

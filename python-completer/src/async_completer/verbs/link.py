@@ -39,7 +39,7 @@ from async_completer.verbs.options import CONTEXT_SETTINGS, connection_options
 
 @click.command(name="link", cls=VerbCommand, context_settings=CONTEXT_SETTINGS)
 @click.option("--workflow-id", metavar="ID", help="The Activity's Workflow (needs --activity-id).")
-@click.option("--activity-id", metavar="ID", help="(needs --workflow-id)")
+@click.option("--activity-id", metavar="ID", help="The Activity; alone, a standalone Activity.")
 @click.option(
     "--run-id", metavar="ID", help="The run (default: the current one, found with describe)."
 )
@@ -96,7 +96,8 @@ def link(
     reject_extra_args(ctx)
     timeout = parse_rpc_timeout(rpc_timeout)
     check_target_options(None, workflow_id, activity_id, run_id)
-    assert workflow_id and activity_id
+    assert activity_id
+    workflow_id = workflow_id or ""  # none: a standalone Activity
     if action not in ACTIONS:
         raise UsageFailure(lines.BAD_ACTION)
     if (action == APPROVE and reason is not None) or (action == REJECT and result is not None):

@@ -52,6 +52,9 @@ class JsonLines(Lines):
         if rows:
             self.write([lines.list_json_line(row) for row in rows])
 
+    def standalone(self, row: PendingActivity) -> None:
+        self.write([lines.list_json_line(row)])
+
     def page(self) -> None:
         pass
 
@@ -73,6 +76,7 @@ class Table(Lines):
         self._header_written = False
         self.activities = 0
         self.workflows = 0
+        self.standalones = 0
 
     def workflow(self, rows: Sequence[PendingActivity]) -> None:
         self._block.extend(rows)
@@ -81,6 +85,11 @@ class Table(Lines):
 
     def failed(self, workflow_id: str, run_id: str, err: Exception) -> None:
         self._block.append((workflow_id, run_id, self.failures.add(err, self.server)))
+
+    def standalone(self, row: PendingActivity) -> None:
+        self._block.append(row)
+        self.activities += 1
+        self.standalones += 1
 
     def page(self) -> None:
         if not self._block:
@@ -107,7 +116,11 @@ class Table(Lines):
         self.write(
             [
                 lines.count_line_with_failures(
-                    self.activities, self.workflows, looked_at, self.failures.count
+                    self.activities,
+                    self.workflows,
+                    looked_at,
+                    self.failures.count,
+                    self.standalones,
                 )
             ]
         )
@@ -178,7 +191,11 @@ def list_pending(
     config, server = client_config(connection)
     scope = Scope(workflow_id or None, DEFAULT_QUERY if query is None else query)
     sink: JsonLines | Table = JsonLines(server) if json_lines else Table(server)
-    looked_at = _list_into(connection, config, server, scope, size, workers, sink, not no_input)
+    # The default scope lists the running standalone Activities of the task queue too.
+    with_standalone = not workflow_id and query is None
+    looked_at = _list_into(
+        connection, config, server, scope, size, workers, sink, not no_input, with_standalone
+    )
     if isinstance(sink, Table):
         sink.finish(looked_at)
     failure = sink.failures.failure()
@@ -195,13 +212,14 @@ def _list_into(
     concurrency: int,
     sink: Sink,
     read_input: bool,
+    with_standalone: bool,
 ) -> int:
     """Connects (within --rpc-timeout) and lists the scope into sink. Returns how many
     Workflows were looked at; raises the contract's error."""
     import asyncio
 
     from async_completer.connection import connect
-    from async_completer.pending.listing import Lister
+    from async_completer.pending.standalone import STANDALONE_QUERY, StandaloneLister
     from async_completer.send.errors import failure_for, listing_failure
 
     async def connect_and_list() -> int:
@@ -210,9 +228,13 @@ def _list_into(
                 client = await connect(config, server)
         except Exception as err:
             raise failure_for(err, server) from err
-        lister = Lister(client, server, connection.rpc_timeout, concurrency, read_input=read_input)
+        lister = StandaloneLister(
+            client, server, connection.rpc_timeout, concurrency, read_input=read_input
+        )
         try:
             await lister.run(scope, page_size, sink)
+            if with_standalone:
+                await lister.run_standalone(STANDALONE_QUERY, page_size, sink)  # type: ignore[arg-type]
         except Exception as err:
             raise listing_failure(err, server) from err
         return lister.looked_at

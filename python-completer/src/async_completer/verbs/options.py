@@ -60,8 +60,16 @@ def target_options(function: F) -> F:
                 metavar="ID",
                 help="Name the Activity by IDs instead of a token (needs --activity-id).",
             ),
-            click.option("--activity-id", metavar="ID", help="(needs --workflow-id)"),
-            click.option("--run-id", metavar="ID", help="Optional, with the two above."),
+            click.option(
+                "--activity-id",
+                metavar="ID",
+                help="With --workflow-id; alone, a standalone Activity (no Workflow).",
+            ),
+            click.option(
+                "--run-id",
+                metavar="ID",
+                help="Optional: the Workflow's run, or the standalone Activity's.",
+            ),
         ],
         function,
     )

@@ -24,7 +24,8 @@ from async_completer.identity import SERVE, recorded, unauthenticated, valid_ide
 from async_completer.lines.errors import CompleterError, ServerUnreachable, UsageFailure
 from async_completer.links import LinkKeys
 from async_completer.model import Job, PendingActivity
-from async_completer.pending.listing import DEFAULT_QUERY, Lister, Scope
+from async_completer.pending.listing import DEFAULT_QUERY, Scope
+from async_completer.pending.standalone import STANDALONE_QUERY, StandaloneLister
 from async_completer.send.errors import failure_for, listing_failure
 from async_completer.send.send import send_on
 from async_completer.serve import routes
@@ -75,6 +76,9 @@ class _Found:
     def workflow(self, rows: Sequence[PendingActivity]) -> None:
         self.lines.extend(lines.list_json_line(row) + "\n" for row in rows)
 
+    def standalone(self, row: PendingActivity) -> None:
+        self.lines.append(lines.list_json_line(row) + "\n")
+
     def page(self) -> None:
         pass
 
@@ -115,9 +119,12 @@ class TemporalBackend:
             return Answer.of(UsageFailure(lines.BOTH_SCOPES))
         query = DEFAULT_QUERY if scope.query is None else scope.query
         found = _Found(self._server)
-        lister = Lister(self._client, self._server, self._timeout, _LIST_CONCURRENCY)
+        lister = StandaloneLister(self._client, self._server, self._timeout, _LIST_CONCURRENCY)
         try:
             await lister.run(Scope(scope.workflow_id or None, query), _LIST_PAGE_SIZE, found)
+            # The default scope lists the running standalone Activities too, as list does.
+            if not scope.workflow_id and scope.query is None:
+                await lister.run_standalone(STANDALONE_QUERY, _LIST_PAGE_SIZE, found)
         except Exception as err:
             return Answer.of(listing_failure(err, self._server))
         return "".join(found.lines).encode("utf-8", "replace")

@@ -1,0 +1,86 @@
+"""The approval page shows how an Activity waits, as `list`'s table does: a paused one with
+who paused it and why, one waiting for its next attempt as "retrying at" its time; and it
+lists a standalone Activity (started without a Workflow), which Approve completes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.test_approval_page import row_of
+from tests.conftest import Demo
+from tests.harness import TEMPORAL, DevServer
+from tests.parity.test_standalone import start_standalone, status
+from tests.parity.test_waiting import start_with
+from tests.serve.harness import KINDS, ServeProcess, serving_all
+
+
+@pytest.fixture(scope="module")
+def servers(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
+    with serving_all(KINDS, dev_server.address, browser_logs, name="waiting-page") as started:
+        yield started
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_a_paused_activity_shows_who_paused_it_and_why(
+    demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
+) -> None:
+    handle, _ = demo.pending()
+    paused = subprocess.run(
+        [
+            *(str(TEMPORAL), "activity", "pause", "--workflow-id", handle.id),
+            *("--activity-id", "1", "--identity", "ops@example", "--reason", "waiting for stock"),
+            *("--address", demo.server.address),
+        ],
+        capture_output=True,
+        timeout=60,
+    )
+    assert paused.returncode == 0, paused
+    page.goto(servers[kind].url + "/")
+    state = row_of(page, handle.id).locator("td").nth(3)
+    expect(state).to_have_text("pause requested by ops@example: waiting for stock")
+    demo.loop.run(handle.terminate("test over"))
+
+
+def test_an_activity_waiting_for_its_retry_shows_retrying_at(
+    demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
+) -> None:
+    handle = start_with(demo, maximum_attempts=3, retry_initial_interval_seconds=60)
+    line = demo.worker.wait_for_token(handle.id)
+    failed = demo.run(kind, "fail", "--tasktoken", line.token, "--reason", "later", "--retryable")
+    assert failed.returncode == 0, failed
+    page.goto(servers[kind].url + "/")
+    state = row_of(page, handle.id).locator("td").nth(3)
+    expect(state).to_have_text(re.compile(r"^retrying at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"))
+    demo.loop.run(handle.terminate("test over"))
+
+
+def test_a_standalone_activity_is_listed_and_approved(
+    demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
+) -> None:
+    activity_id, _ = start_standalone(demo)
+    page.goto(servers[kind].url + "/")
+    row = page.locator(f'tr[data-activity-id="{activity_id}"]')
+    deadline = time.monotonic() + 30
+    while not row.count() and time.monotonic() < deadline:
+        page.get_by_role("button", name="Refresh").click()
+        page.wait_for_timeout(500)
+    expect(row.locator("td").first).to_have_text(f"(standalone) / {activity_id}")
+    row.get_by_role("textbox").fill(f"approved on {kind}'s page")
+    row.get_by_role("button", name="Approve").click()
+    expect(page.locator("#status")).to_have_text(f'Completed standalone Activity "{activity_id}"')
+    assert status(demo, activity_id) == "COMPLETED"
