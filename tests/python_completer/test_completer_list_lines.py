@@ -254,11 +254,11 @@ def test_a_workflow_that_cannot_be_described_gets_a_row_that_says_why(
     table.finish(looked_at=2)
     assert capsys.readouterr().out == (
         "WORKFLOW ID  ACTIVITY ID  TYPE      ATTEMPT  STATE                                      "
-        "WAITING  HEARTBEAT  DETAILS  LAST FAILURE\n"
+        "WAITING  HEARTBEAT  DETAILS  LAST FAILURE  ASKS\n"
         "odd\\tone     -            -         -        the server refused the request: not yours  "
-        "-        -          -        -\n"
+        "-        -          -        -             -\n"
         "order-17     1            Activity  1        started                                    "
-        "41s      -          -        -\n"
+        "41s      -          -        -             -\n"
         "1 pending Activity in 1 Workflow (2 Workflows looked at, 1 could not be described)\n"
     )
     failure = table.failures.failure()
