@@ -109,12 +109,15 @@ def _check_serve_spans(
     refused_request = _one(spans, name="POST /v1/complete", attributes=_with(spans, 409))
     refused = _one(spans, name="completer.complete", parent_span_id=refused_request.span_id)
     _job_attributes(refused, line, handle, "refused")
-    history = [s for s in spans if s.name == "completer.history"]
+    history = [s for s in spans if s.name == "completer.history" and s.trace_id == refused.trace_id]
     assert history and all(s.parent_span_id == refused.span_id for s in history)
     listing = _one(spans, name="GET /v1/pending", trace_id=trace_id)
     assert listing.parent_span_id == parent_id
     describes = [s for s in spans if s.name == "completer.describe"]
     assert describes and all(s.parent_span_id == listing.span_id for s in describes)
+    # The listing's history reads (what each pending Activity asks) are the listing's.
+    asked = [s for s in spans if s.name == "completer.history" and s.trace_id == trace_id]
+    assert asked and all(s.parent_span_id == listing.span_id for s in asked)
 
 
 def _with(spans: list[Span], status: int) -> dict[str, Any]:
