@@ -51,7 +51,7 @@ def test_paused_states_and_who_paused(state: str, cell: str) -> None:
     assert lines.table_cells(paused, NOW)[4] == cell
     assert lines.list_json_line(paused).endswith(
         ',"last_failure":"Try later","next_attempt_time":null,'
-        '"paused_by":"ops@example","pause_reason":"waiting for stock"}'
+        '"paused_by":"ops@example","pause_reason":"waiting for stock","input":null,"summary":null}'
     )
 
 
