@@ -51,7 +51,7 @@ def test_a_paused_activity_shows_who_paused_it_and_why(
     )
     assert paused.returncode == 0, paused
     page.goto(servers[kind].url + "/")
-    state = row_of(page, handle.id).locator("td").nth(3)
+    state = row_of(page, handle.id).locator("td").nth(4)
     expect(state).to_have_text("pause requested by ops@example: waiting for stock")
     demo.loop.run(handle.terminate("test over"))
 
@@ -64,7 +64,7 @@ def test_an_activity_waiting_for_its_retry_shows_retrying_at(
     failed = demo.run(kind, "fail", "--tasktoken", line.token, "--reason", "later", "--retryable")
     assert failed.returncode == 0, failed
     page.goto(servers[kind].url + "/")
-    state = row_of(page, handle.id).locator("td").nth(3)
+    state = row_of(page, handle.id).locator("td").nth(4)
     expect(state).to_have_text(re.compile(r"^retrying at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"))
     demo.loop.run(handle.terminate("test over"))
 

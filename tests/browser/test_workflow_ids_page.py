@@ -71,7 +71,7 @@ def test_the_page_shows_every_id_as_text_and_acts_on_the_right_row(
     for name in acted:
         row = rows[name]
         text_box = row.query_selector("input")
-        approve = row.query_selector("button")
+        approve = row.query_selector("button:text-is('Approve')")
         assert text_box is not None and approve is not None
         assert approve.text_content() == "Approve"
         text_box.fill(f"approved {name}")
