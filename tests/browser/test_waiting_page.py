@@ -7,33 +7,15 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_approval_page import row_of
 from tests.conftest import Demo
-from tests.harness import TEMPORAL, DevServer
+from tests.harness import TEMPORAL
 from tests.parity.test_standalone import start_standalone, status
 from tests.parity.test_waiting import start_with
-from tests.serve.harness import KINDS, ServeProcess, serving_all
-
-
-@pytest.fixture(scope="module")
-def servers(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
-    with serving_all(KINDS, dev_server.address, browser_logs, name="waiting-page") as started:
-        yield started
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+from tests.serve.harness import ServeProcess
 
 
 def test_a_paused_activity_shows_who_paused_it_and_why(
