@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 
 from bench.base import Bench, complete_leftovers
-from bench.figures import num, percentile, table
+from bench.figures import num, percentile, rate_cells, table
 from bench.listing import cli_list, measure_rows, wait_visible
 from bench.prepare import prepare
 
@@ -98,9 +98,7 @@ def markdown(phase: AsksPhase) -> list[str]:
                     program,
                     mode,
                     str(len(rates)),
-                    num(middle, 0),
-                    f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                    f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                    *rate_cells(rates, middle),
                 ]
             )
     rows = [

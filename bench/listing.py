@@ -19,7 +19,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 
 from bench.base import Bench, MeasureError, complete_leftovers, failure, run_process
-from bench.figures import num, percentile, table
+from bench.figures import num, percentile, rate_cells, table
 from bench.prepare import prepare
 
 SDK_LIST = "in-process SDK list"
@@ -215,9 +215,7 @@ def markdown(phase: ListPhase) -> list[str]:
                 program,
                 str(len(rates)),
                 num(percentile([r.wall_seconds for r in samples if r.wall_seconds], 0.5), 2),
-                num(middle, 0),
-                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                *rate_cells(rates, middle),
                 f"{middle / ceiling:.0%}" if middle and ceiling else "n/a",
             ]
         )
