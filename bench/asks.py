@@ -5,14 +5,12 @@ target: with the input, at least 80% of the rate without it."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from dataclasses import dataclass, field
 
-from bench.base import Bench, MeasureError, complete_leftovers
-from bench.figures import num, percentile, table
-from bench.listing import cli_list
+from bench.base import Bench, complete_leftovers
+from bench.figures import num, percentile, rate_cells, table
+from bench.listing import cli_list, measure_rows, wait_visible
 from bench.prepare import prepare
 
 LANGUAGES = ("go-completer", "python-completer")
@@ -47,27 +45,15 @@ async def measure_asks(bench: Bench, count: int, concurrency: int, phase: AsksPh
     pending, preparation = await prepare(bench.client, bench.tokens, prefix, count)
     phase.preparation_seconds = preparation.ready_seconds
     try:
-        deadline = time.monotonic() + 60 + count / 50
-        while (await bench.client.count_workflows(phase.query)).count < count:
-            if time.monotonic() > deadline:
-                raise MeasureError(f"visibility did not show the {count} Workflows in time")
-            await asyncio.sleep(0.5)
+        await wait_visible(bench, phase.query, count)
         for program in LANGUAGES:
             for i, mode in enumerate((WITH, WITHOUT, WITHOUT, WITH), 1):
                 run = AsksRun(program, mode, i, os.getloadavg()[0])
                 extra = () if mode == WITH else ("--no-input",)
-                began = time.perf_counter()
-                try:
-                    run.rows = await cli_list(bench, program, phase.query, concurrency, extra)
-                    run.wall_seconds = time.perf_counter() - began
-                    run.rows_per_second = run.rows / run.wall_seconds
-                    if run.rows != count:
-                        raise MeasureError(f"listed {run.rows} of {count} pending Activities")
-                except Exception as err:
-                    run.error = str(err) if isinstance(err, MeasureError) else repr(err)
-                    bench.errors.append(f"asks {count}, {program} {mode}: {run.error}")
-                rate = f"{run.rows_per_second:,.0f} rows/s" if not run.error else run.error
-                print(f"  asks {count} [{i}/4] {program} {mode}: {rate}", flush=True)
+                listing = cli_list(bench, program, phase.query, concurrency, extra)
+                await measure_rows(
+                    bench, run, count, listing, f"asks {count}", f"{program} {mode}", 4
+                )
                 phase.runs.append(run)
     finally:
         await complete_leftovers(bench.client, pending)
@@ -112,9 +98,7 @@ def markdown(phase: AsksPhase) -> list[str]:
                     program,
                     mode,
                     str(len(rates)),
-                    num(middle, 0),
-                    f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                    f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                    *rate_cells(rates, middle),
                 ]
             )
     rows = [

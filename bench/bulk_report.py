@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bench.base import SDK
 from bench.bulk import BulkRun
-from bench.figures import num, percentile, table
+from bench.figures import num, percentile, rate_cells, table
 
 
 def bulk_in_order(bulk: Sequence[BulkRun]) -> list[BulkRun]:
@@ -61,9 +61,7 @@ def bulk_summary(bulk: Sequence[BulkRun]) -> list[list[str]]:
                 str(concurrency),
                 program,
                 str(len(rates)),
-                num(middle, 0),
-                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                *rate_cells(rates, middle),
                 f"{middle / ceiling:.0%}" if middle and ceiling else "n/a",
                 " / ".join(
                     median_of([getattr(r, f"{who}_cpu_seconds") for r in samples])

@@ -27,6 +27,15 @@ def num(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
+def rate_cells(rates: Sequence[float], middle: float | None) -> list[str]:
+    """A summary row's median rate (middle), range and spread (the range over the median)."""
+    return [
+        num(middle, 0),
+        f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
+        f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+    ]
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
     """A Markdown table; align has one letter per column: l (text) or r (figures)."""
     return [

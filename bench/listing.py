@@ -8,8 +8,9 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import (
@@ -18,7 +19,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 
 from bench.base import Bench, MeasureError, complete_leftovers, failure, run_process
-from bench.figures import num, percentile, table
+from bench.figures import num, percentile, rate_cells, table
 from bench.prepare import prepare
 
 SDK_LIST = "in-process SDK list"
@@ -104,37 +105,67 @@ async def cli_list(
     return rows
 
 
+class RowsRun(Protocol):
+    """A run of a listing phase (ListRun, asks.AsksRun): what measure_rows fills in."""
+
+    order: int
+    rows: int
+    wall_seconds: float | None
+    rows_per_second: float | None
+    error: str | None
+
+
+async def wait_visible(bench: Bench, query: str, count: int) -> None:
+    """Visibility lags the starts: waits until it holds every one of them."""
+    deadline = time.monotonic() + 60 + count / 50
+    while (await bench.client.count_workflows(query)).count < count:
+        if time.monotonic() > deadline:
+            raise MeasureError(f"visibility did not show the {count} Workflows in time")
+        await asyncio.sleep(0.5)
+
+
+async def measure_rows(
+    bench: Bench,
+    run: RowsRun,
+    count: int,
+    listing: Awaitable[int],
+    phase: str,
+    label: str,
+    runs: int,
+) -> None:
+    """Times one listing of the count pending Activities into run (its wall time, rows and
+    rate, or its error, which bench.errors gets too) and prints its line: phase ("list N")
+    and label (the program, and what differs) name it, of runs in the sequence."""
+    began = time.perf_counter()
+    try:
+        run.rows = await listing
+        run.wall_seconds = time.perf_counter() - began
+        run.rows_per_second = run.rows / run.wall_seconds
+        if run.rows != count:
+            raise MeasureError(f"listed {run.rows} of {count} pending Activities")
+    except Exception as err:
+        run.error = str(err) if isinstance(err, MeasureError) else repr(err)
+        bench.errors.append(f"{phase}, {label}: {run.error}")
+    rate = f"{run.rows_per_second:,.0f} rows/s" if not run.error else run.error
+    print(f"  {phase} [{run.order}/{runs}] {label}: {rate}", flush=True)
+
+
 async def measure_list(bench: Bench, count: int, concurrency: int, phase: ListPhase) -> None:
     prefix = bench.prefix("list")
     phase.query = f'WorkflowId STARTS_WITH "{prefix}-" AND ExecutionStatus = "Running"'
     pending, preparation = await prepare(bench.client, bench.tokens, prefix, count)
     phase.preparation_seconds = preparation.ready_seconds
     try:
-        # Visibility lags the starts: wait until it holds every one of them.
-        deadline = time.monotonic() + 60 + count / 50
-        while (await bench.client.count_workflows(phase.query)).count < count:
-            if time.monotonic() > deadline:
-                raise MeasureError(f"visibility did not show the {count} Workflows in time")
-            await asyncio.sleep(0.5)
+        await wait_visible(bench, phase.query, count)
         order = [*PROGRAMS, *PROGRAMS[::-1]]
         for i, program in enumerate(order, 1):
             run = ListRun(program, i)
             run.load_average = os.getloadavg()[0]
-            began = time.perf_counter()
-            try:
-                if program == SDK_LIST:
-                    run.rows = await sdk_list(bench, phase.query, concurrency)
-                else:
-                    run.rows = await cli_list(bench, program, phase.query, concurrency)
-                run.wall_seconds = time.perf_counter() - began
-                run.rows_per_second = run.rows / run.wall_seconds
-                if run.rows != count:
-                    raise MeasureError(f"listed {run.rows} of {count} pending Activities")
-            except Exception as err:
-                run.error = str(err) if isinstance(err, MeasureError) else repr(err)
-                bench.errors.append(f"list {count}, {program}: {run.error}")
-            rate = f"{run.rows_per_second:,.0f} rows/s" if not run.error else run.error
-            print(f"  list {count} [{i}/{len(order)}] {program}: {rate}", flush=True)
+            if program == SDK_LIST:
+                listing = sdk_list(bench, phase.query, concurrency)
+            else:
+                listing = cli_list(bench, program, phase.query, concurrency)
+            await measure_rows(bench, run, count, listing, f"list {count}", program, len(order))
             phase.runs.append(run)
     finally:
         # Completed afterwards, so the phases after this one start without them.
@@ -184,9 +215,7 @@ def markdown(phase: ListPhase) -> list[str]:
                 program,
                 str(len(rates)),
                 num(percentile([r.wall_seconds for r in samples if r.wall_seconds], 0.5), 2),
-                num(middle, 0),
-                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                *rate_cells(rates, middle),
                 f"{middle / ceiling:.0%}" if middle and ceiling else "n/a",
             ]
         )

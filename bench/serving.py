@@ -13,7 +13,7 @@ import aiohttp
 
 from bench.base import RESULT, Bench, MeasureError, complete_leftovers, settle
 from bench.bulk import batch
-from bench.figures import ms, num, percentile, table
+from bench.figures import ms, num, percentile, rate_cells, table
 from bench.prepare import prepare, wait_closed
 from bench.procs import Pending
 from bench.serve_process import LANGUAGES, Serve, post, session
@@ -205,9 +205,7 @@ def markdown(phase: ServePhase) -> list[str]:
                     f"{size:,}",
                     program,
                     str(len(rates)),
-                    num(middle, 0),
-                    f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                    f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                    *rate_cells(rates, middle),
                 ]
             )
     return [

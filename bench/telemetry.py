@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from bench.base import Bench, MeasureError, complete_leftovers
-from bench.figures import num, percentile, table
+from bench.figures import num, percentile, rate_cells, table
 from bench.prepare import prepare, wait_closed
 from bench.serve_process import LANGUAGES
 from bench.serving import CLIENTS, ServeRun, through_batch, through_serve
@@ -125,9 +125,7 @@ def markdown(phase: TelemetryPhase) -> list[str]:
             [
                 program,
                 str(len(rates)),
-                num(middle, 0),
-                f"{min(rates):,.0f} - {max(rates):,.0f}" if rates else "n/a",
-                f"{(max(rates) - min(rates)) / middle:.0%}" if rates and middle else "n/a",
+                *rate_cells(rates, middle),
                 ", ".join(num(r.load_average, 1) for r in phase.runs if r.program == program),
             ]
         )

@@ -8,6 +8,7 @@ session's Worker and completers then talk to node 1's frontend."""
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 
 from tests.cluster.harness import Cluster
 from tests.harness import (
+    TEMPORAL,
     CompleterRun,
     DevServer,
     EventLoopThread,
@@ -120,6 +122,18 @@ class Demo:
 
     def run(self, kind: str, *args: str, stdin: str | None = None, **kwargs: Any) -> CompleterRun:
         return run_completer(kind, args, self.server.address, stdin=stdin, **kwargs)
+
+    def temporal(self, *args: str) -> str:
+        """The `temporal` CLI against the session's server, which must succeed; its standard
+        output."""
+        run = subprocess.run(
+            [str(TEMPORAL), *args, "--address", self.server.address],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run
+        return run.stdout
 
 
 @pytest.fixture

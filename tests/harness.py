@@ -43,6 +43,25 @@ def clean_env(address: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def run_all_script(
+    timeout: float, umask: int = -1, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """scripts/run-all.sh (the demo, on a dev server of its own) with none of the caller's
+    Temporal settings, then extra; it must succeed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
+    env.update(extra)
+    run = subprocess.run(
+        [str(ROOT / "scripts" / "run-all.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        umask=umask,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
 def stop_process(
     proc: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 10
 ) -> None:

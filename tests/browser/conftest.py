@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.serve.harness import KINDS
+from tests.harness import DevServer
+from tests.serve.harness import KINDS, ServeProcess, serving_all
 
 
 @pytest.fixture(params=KINDS)
@@ -37,3 +38,24 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page of its own (its own sessionStorage) for each test."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def servers(
+    request: pytest.FixtureRequest, dev_server: DevServer, browser_logs: Path
+) -> Iterator[dict[str, ServeProcess]]:
+    """A serve of each kind on the session's dev server, for the module's tests; each logs
+    to browser_logs/<module>-<kind>.log."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    with serving_all(KINDS, dev_server.address, browser_logs, name=name) as started:
+        yield started

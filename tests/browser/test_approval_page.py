@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import Demo
@@ -36,12 +36,6 @@ ANSWERED_WITHIN_MS = 30_000
 
 
 @pytest.fixture(scope="module")
-def servers(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
-    with serving_all(KINDS, dev_server.address, browser_logs, name="page") as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
 def secured(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
     credentials = browser_logs / "credentials"
     credentials.write_text(f"approvers {SECRET}\n", encoding="utf-8")
@@ -54,16 +48,6 @@ def secured(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, Ser
         name="page-secured",
     ) as started:
         yield started
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A page of its own (its own sessionStorage) for each test."""
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def row_of(page: Page, workflow_id: str) -> Locator:

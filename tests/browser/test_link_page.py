@@ -6,12 +6,10 @@ completer's serve acts on the links."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import Demo
 from tests.harness import VENV_BIN, DevServer, clean_env, stop_process, unique_id, wait_until
@@ -22,15 +20,6 @@ from tests.serve.history import closing
 SHOWN_WITHIN_MS = 30_000
 SUMMARY = "Pay <b>invoice 3</b> of 1,200 EUR to ACME"
 INPUT = "Invoice 3\n<script>window.__ran = true</script>\n" + "line of the invoice " * 500
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_an_announced_approve_link_is_confirmed_then_approved_in_the_browser(

@@ -7,12 +7,9 @@ measured, never a pass or fail of a test)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_approval_page import (
     ANSWERED_WITHIN_MS,
@@ -21,29 +18,13 @@ from tests.browser.test_approval_page import (
     row_of,
 )
 from tests.conftest import Demo
-from tests.harness import DevServer, unique_id, wait_until
+from tests.harness import unique_id, wait_until
 from tests.serve import contract as c
-from tests.serve.harness import KINDS, ServeProcess, serving_all
+from tests.serve.harness import ServeProcess
 from tests.serve.history import assert_completed_once
 
 SCRIPT = "<img src=x onerror=\"window.__ran = 'img'\"><script>window.__ran = 'script'</script>"
 WHOLE = f"Pay invoice 3 of 1,200 EUR to ACME.\n{SCRIPT}\n" + "Line of the invoice. " * 5000
-
-
-@pytest.fixture(scope="module")
-def servers(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
-    with serving_all(KINDS, dev_server.address, browser_logs, name="asks") as started:
-        yield started
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A page of its own (its own sessionStorage) for each test."""
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def start(demo: Demo, input: str, summary: str | None = None, prefix: str = "asks") -> Any:

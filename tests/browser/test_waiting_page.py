@@ -5,51 +5,25 @@ lists a standalone Activity (started without a Workflow), which Approve complete
 from __future__ import annotations
 
 import re
-import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_approval_page import row_of
 from tests.conftest import Demo
-from tests.harness import TEMPORAL, DevServer
 from tests.parity.test_standalone import start_standalone, status
-from tests.parity.test_waiting import start_with
-from tests.serve.harness import KINDS, ServeProcess, serving_all
-
-
-@pytest.fixture(scope="module")
-def servers(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
-    with serving_all(KINDS, dev_server.address, browser_logs, name="waiting-page") as started:
-        yield started
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+from tests.parity.test_waiting import retrying
+from tests.serve.harness import ServeProcess
 
 
 def test_a_paused_activity_shows_who_paused_it_and_why(
     demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
 ) -> None:
     handle, _ = demo.pending()
-    paused = subprocess.run(
-        [
-            *(str(TEMPORAL), "activity", "pause", "--workflow-id", handle.id),
-            *("--activity-id", "1", "--identity", "ops@example", "--reason", "waiting for stock"),
-            *("--address", demo.server.address),
-        ],
-        capture_output=True,
-        timeout=60,
+    demo.temporal(
+        *("activity", "pause", "--workflow-id", handle.id, "--activity-id", "1"),
+        *("--identity", "ops@example", "--reason", "waiting for stock"),
     )
-    assert paused.returncode == 0, paused
     page.goto(servers[kind].url + "/")
     state = row_of(page, handle.id).locator("td").nth(4)
     expect(state).to_have_text("pause requested by ops@example: waiting for stock")
@@ -59,10 +33,7 @@ def test_a_paused_activity_shows_who_paused_it_and_why(
 def test_an_activity_waiting_for_its_retry_shows_retrying_at(
     demo: Demo, servers: dict[str, ServeProcess], page: Page, kind: str
 ) -> None:
-    handle = start_with(demo, maximum_attempts=3, retry_initial_interval_seconds=60)
-    line = demo.worker.wait_for_token(handle.id)
-    failed = demo.run(kind, "fail", "--tasktoken", line.token, "--reason", "later", "--retryable")
-    assert failed.returncode == 0, failed
+    handle = retrying(demo, kind, 60)
     page.goto(servers[kind].url + "/")
     state = row_of(page, handle.id).locator("td").nth(4)
     expect(state).to_have_text(re.compile(r"^retrying at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"))

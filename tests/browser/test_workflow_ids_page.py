@@ -7,37 +7,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
 from playwright.sync_api import ElementHandle, Page
 
 from tests.conftest import Demo
-from tests.harness import DevServer, unique_id
+from tests.harness import unique_id
 from tests.parity.test_workflow_ids import corpus_ids, start_all
-from tests.serve.harness import KINDS, ServeProcess, serving_all
+from tests.serve.harness import ServeProcess
 from tests.serve.history import assert_completed_once, assert_untouched
 
 LISTED_WITHIN = 30.0
 FIND_ROW = """([id]) => [...document.querySelectorAll('#rows tr')]
     .find((tr) => tr.dataset.workflowId === id) || null"""
-
-
-@pytest.fixture(scope="module")
-def servers(dev_server: DevServer, browser_logs: Path) -> Iterator[dict[str, ServeProcess]]:
-    with serving_all(KINDS, dev_server.address, browser_logs, name="page-ids") as started:
-        yield started
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Page]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def row_of(page: Page, workflow_id: str) -> ElementHandle:

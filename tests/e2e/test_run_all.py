@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults import helpers as h
-from tests.harness import ROOT, wait_until
+from tests.harness import ROOT, run_all_script, wait_until
 
 RUN_ALL = str(ROOT / "scripts" / "run-all.sh")
 LOGS = re.compile(r"^Done\. Logs: (.+)$", re.MULTILINE)
@@ -25,16 +25,7 @@ SERVING = re.compile(r"^Serving on (http://127\.0\.0\.1:\d+), log: ", re.MULTILI
 
 
 def test_run_all_pipes_the_token_to_the_completer(completer: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
-    env.update(COMPLETER=completer, RESULT=f"sent by {completer}")
-    run = subprocess.run(
-        [RUN_ALL],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_all_script(120, COMPLETER=completer, RESULT=f"sent by {completer}")
     assert f"Workflow result: sent by {completer}\n" in run.stdout
     assert "Completed Activity " in run.stdout
 

@@ -5,24 +5,11 @@ own dev server on a free port, so it runs beside the session's server."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
-from tests.harness import ROOT
+from tests.harness import run_all_script
 
 
 def test_run_all_finishes_standalone_activities_by_token_and_by_id() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
-    env.update(COMPLETER="standalone", RESULT="Shipped")
-    run = subprocess.run(
-        [str(ROOT / "scripts" / "run-all.sh")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    out = run.stdout
+    out = run_all_script(120, COMPLETER="standalone", RESULT="Shipped").stdout
     assert out.count(" msg=Activity workflow_id= run_id=") == 2, out
     assert 'Completed standalone Activity "sa-token-' in out and '" (attempt 1)\n' in out
     assert 'Completed standalone Activity "sa-id-' in out

@@ -104,6 +104,18 @@ def wait_visible(demo: Demo, query: str, count: int) -> None:
     wait_until(visible, 30, f"{count} Workflows visible to {query!r}", interval=0.2)
 
 
+def start_visible(demo: Demo, name: str, count: int) -> tuple[str, list[Any]]:
+    """count pending Workflows under a new prefix, once visibility shows them all: the query
+    that lists them, and their handles."""
+    prefix = unique_id(name)
+    handles = [start(demo, f"{prefix}-{i}") for i in range(count)]
+    for handle in handles:
+        demo.worker.wait_for_token(handle.id)
+    query = prefix_query(prefix)
+    wait_visible(demo, query, count)
+    return query, handles
+
+
 def list_json(demo: Demo, kind: str, *args: str) -> list[dict[str, Any]]:
     run = demo.run(kind, "list", "--json", *args)
     assert run.returncode == 0 and run.stderr == "", run
@@ -236,12 +248,7 @@ def test_both_completers_print_the_same_table(
 
 @pytest.mark.parametrize(("lister", "finisher"), [("go", "python"), ("python", "go")])
 def test_listed_activities_pipe_into_a_batch(demo: Demo, lister: str, finisher: str) -> None:
-    prefix = unique_id("pipe")
-    handles = [start(demo, f"{prefix}-{i}") for i in range(3)]
-    for handle in handles:
-        demo.worker.wait_for_token(handle.id)
-    query = prefix_query(prefix)
-    wait_visible(demo, query, 3)
+    query, handles = start_visible(demo, "pipe", 3)
     env = clean_env(demo.server.address)
     listing = subprocess.Popen(
         [str(COMPLETERS[lister]), "list", "--json", "--query", query],
@@ -269,12 +276,7 @@ def test_listed_activities_pipe_into_a_batch(demo: Demo, lister: str, finisher: 
 
 
 def test_visibility_is_paged(demo: Demo, completer: str) -> None:
-    prefix = unique_id("page")
-    handles = [start(demo, f"{prefix}-{i}") for i in range(5)]
-    for handle in handles:
-        demo.worker.wait_for_token(handle.id)
-    query = prefix_query(prefix)
-    wait_visible(demo, query, 5)
+    query, handles = start_visible(demo, "page", 5)
     rows = list_json(demo, completer, "--query", query, "--page-size", "2", "--concurrency", "2")
     assert sorted(row["workflow_id"] for row in rows) == sorted(h.id for h in handles)
     table = demo.run(completer, "list", "--query", query, "--page-size", "2")

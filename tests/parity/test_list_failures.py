@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import Demo
 from tests.faults.grpc_proxy import REFUSAL, refusing_proxy
-from tests.harness import run_completer, unique_id, wait_until
-from tests.parity.test_list import count_line, prefix_query, start, wait_visible
+from tests.harness import run_completer, wait_until
+from tests.parity.test_list import count_line, start_visible
 from tests.serve.harness import KINDS, serving_all
 
 REFUSED_LINE = f"the server refused the request: {REFUSAL}"
@@ -27,12 +27,7 @@ NOT_DESCRIBED = "error: 1 Workflow could not be described: its row says why\n"
 
 @pytest.fixture(scope="module")
 def three(demo_module: Demo) -> Iterator[tuple[str, list[Any]]]:
-    prefix = unique_id("unreadable")
-    handles = [start(demo_module, f"{prefix}-{n}") for n in range(3)]
-    for handle in handles:
-        demo_module.worker.wait_for_token(handle.id)
-    query = prefix_query(prefix)
-    wait_visible(demo_module, query, 3)
+    query, handles = start_visible(demo_module, "unreadable", 3)
     yield query, handles
     for handle in handles:
         demo_module.loop.run(handle.terminate("test over"))
@@ -109,12 +104,7 @@ def test_a_workflow_deleted_after_visibility_listed_it_is_left_out(demo: Demo) -
     from temporalio.api.common.v1 import WorkflowExecution
     from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 
-    prefix = unique_id("deleted")
-    handles = [start(demo, f"{prefix}-{n}") for n in range(3)]
-    for handle in handles:
-        demo.worker.wait_for_token(handle.id)
-    query = prefix_query(prefix)
-    wait_visible(demo, query, 3)
+    query, handles = start_visible(demo, "deleted", 3)
     demo.loop.run(
         demo.client.workflow_service.delete_workflow_execution(
             DeleteWorkflowExecutionRequest(

@@ -8,35 +8,22 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from typing import Any
 
 import pytest
 
 from tests.conftest import Demo
-from tests.harness import TEMPORAL, TokenLine, unique_id, wait_until
+from tests.harness import TokenLine, unique_id, wait_until
 
 KINDS = ("python", "go")
 IDENTITY = {"python": "python-completer", "go": "go-completer"}
 
 
-def temporal(demo: Demo, *args: str) -> str:
-    """The `temporal` CLI against the session's server; its standard output."""
-    run = subprocess.run(
-        [str(TEMPORAL), *args, "--address", demo.server.address],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run
-    return run.stdout
-
-
 def start_standalone(demo: Demo, *extra: str) -> tuple[str, TokenLine]:
     """Starts a standalone Activity on the Worker's task queue; its ID and token line."""
     activity_id = unique_id("sa")
-    temporal(
-        demo, "activity", "start", "--activity-id", activity_id, "--type", "Activity",
+    demo.temporal(
+        "activity", "start", "--activity-id", activity_id, "--type", "Activity",
         "--task-queue", "async", "--start-to-close-timeout", "5m", "--input", '"Plain text"',
         *extra,
     )  # fmt: skip
@@ -45,7 +32,7 @@ def start_standalone(demo: Demo, *extra: str) -> tuple[str, TokenLine]:
 
 def describe(demo: Demo, activity_id: str) -> dict[str, Any]:
     described: dict[str, Any] = json.loads(
-        temporal(demo, "activity", "describe", "--activity-id", activity_id, "-o", "json")
+        demo.temporal("activity", "describe", "--activity-id", activity_id, "-o", "json")
     )
     return described
 
@@ -55,18 +42,20 @@ def status(demo: Demo, activity_id: str) -> str:
     return str(info["status"]).removeprefix("ACTIVITY_EXECUTION_STATUS_")
 
 
-def by(kind: str, how: str, activity_id: str, line: TokenLine) -> tuple[list[str], str]:
-    """The target options and DESC of a standalone Activity, by token or by its ID."""
+def start_by(demo: Demo, how: str) -> tuple[str, list[str], str]:
+    """Starts a standalone Activity; its ID, and its target options and DESC by token or by
+    its ID."""
+    activity_id, line = start_standalone(demo)
     if how == "token":
-        return ["--tasktoken", line.token], f'standalone Activity "{activity_id}" (attempt 1)'
-    return ["--activity-id", activity_id], f'standalone Activity "{activity_id}"'
+        target = ["--tasktoken", line.token]
+        return activity_id, target, f'standalone Activity "{activity_id}" (attempt 1)'
+    return activity_id, ["--activity-id", activity_id], f'standalone Activity "{activity_id}"'
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("how", ["token", "id"])
 def test_complete_and_heartbeat_a_standalone_activity(demo: Demo, kind: str, how: str) -> None:
-    activity_id, line = start_standalone(demo)
-    target, desc = by(kind, how, activity_id, line)
+    activity_id, target, desc = start_by(demo, how)
     beat = demo.run(kind, "heartbeat", *target, "--details", "half way")
     assert (beat.returncode, beat.stdout) == (0, f"Recorded a heartbeat for {desc}\n"), beat
     assert describe(demo, activity_id)["info"]["totalHeartbeatCount"] in ("1", 1)
@@ -89,8 +78,7 @@ def test_complete_and_heartbeat_a_standalone_activity(demo: Demo, kind: str, how
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("how", ["token", "id"])
 def test_fail_a_standalone_activity(demo: Demo, kind: str, how: str) -> None:
-    activity_id, line = start_standalone(demo)
-    target, desc = by(kind, how, activity_id, line)
+    activity_id, target, desc = start_by(demo, how)
     failed = demo.run(kind, "fail", *target, "--reason", "out of stock")
     assert (failed.returncode, failed.stdout) == (0, f"Failed {desc} (non-retryable)\n"), failed
     assert status(demo, activity_id) == "FAILED"
@@ -103,8 +91,7 @@ def test_fail_a_standalone_activity(demo: Demo, kind: str, how: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("how", ["token", "id"])
 def test_cancel_a_standalone_activity(demo: Demo, kind: str, how: str) -> None:
-    activity_id, line = start_standalone(demo)
-    target, desc = by(kind, how, activity_id, line)
+    activity_id, target, desc = start_by(demo, how)
     # Not before a cancel was requested: refused, and the Activity still runs.
     early = demo.run(kind, "cancel", *target)
     assert (early.returncode, early.stderr) == (
@@ -114,7 +101,7 @@ def test_cancel_a_standalone_activity(demo: Demo, kind: str, how: str) -> None:
         f"{activity_id})\n",
     )
     assert status(demo, activity_id) == "RUNNING"
-    temporal(demo, "activity", "cancel", "--activity-id", activity_id, "--reason", "stop")
+    demo.temporal("activity", "cancel", "--activity-id", activity_id, "--reason", "stop")
     beat = demo.run(kind, "heartbeat", *target)
     assert (beat.returncode, beat.stderr) == (
         5,
@@ -138,7 +125,7 @@ def test_inspect_says_a_token_is_standalone(demo: Demo) -> None:
             "",
         )
         assert decoded["activity_run_id"] == line.run_id == describe(demo, activity_id)["runId"]
-    temporal(demo, "activity", "terminate", "--activity-id", activity_id, "--reason", "test over")
+    demo.temporal("activity", "terminate", "--activity-id", activity_id, "--reason", "test over")
 
 
 def test_a_retried_standalone_activitys_old_token_is_refused(demo: Demo) -> None:
@@ -196,8 +183,8 @@ def test_a_batch_mixes_both_kinds(demo: Demo, kind: str) -> None:
 def test_the_temporal_cli_is_the_third_completer(demo: Demo) -> None:
     # What the temporal CLI completes, ours read: a later request says who completed it.
     activity_id, _ = start_standalone(demo)
-    temporal(
-        demo, "activity", "complete", "--activity-id", activity_id, "--result", '"by the CLI"',
+    demo.temporal(
+        "activity", "complete", "--activity-id", activity_id, "--result", '"by the CLI"',
         "--identity", "temporal-cli-user",
     )  # fmt: skip
     for kind in KINDS:
@@ -208,7 +195,7 @@ def test_the_temporal_cli_is_the_third_completer(demo: Demo) -> None:
     activity_id, _ = start_standalone(demo)
     done = demo.run("go", "complete", "--activity-id", activity_id, "--result", "by Go")
     assert done.returncode == 0, done
-    result = temporal(demo, "activity", "result", "--activity-id", activity_id, "-o", "json")
+    result = demo.temporal("activity", "result", "--activity-id", activity_id, "-o", "json")
     assert "by Go" in result
 
 
@@ -224,7 +211,7 @@ def listed_json(demo: Demo, kind: str, ids: set[str]) -> list[dict[str, Any]]:
 def test_list_shows_both_kinds_and_they_pipe_into_a_batch(demo: Demo) -> None:
     handle, _ = demo.pending()
     activity_id, line = start_standalone(demo)
-    temporal(demo, "activity", "pause", "--activity-id", activity_id, "--identity", "ops")
+    demo.temporal("activity", "pause", "--activity-id", activity_id, "--identity", "ops")
     ids = {handle.id, activity_id}
     # A heartbeat on the paused standalone Activity: its own line, exit 5, in both languages.
     for kind, target, desc in (

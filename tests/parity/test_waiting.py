@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from typing import Any
 
 from tests.conftest import Demo
-from tests.harness import TEMPORAL, TokenLine, unique_id, wait_until
+from tests.harness import TokenLine, unique_id, wait_until
 
 PAUSED_LINE = (
     "error: {desc} is paused on the server: the heartbeat was recorded; stop its work until "
@@ -21,17 +20,6 @@ RESET_LINE = (
     "error: {desc} was reset on the server: the heartbeat was recorded; stop its work, its "
     "next attempt logs a new token in the Worker's log"
 )
-
-
-def temporal(demo: Demo, *args: str) -> None:
-    """The `temporal` CLI, against the session's server."""
-    run = subprocess.run(
-        [str(TEMPORAL), *args, "--address", demo.server.address],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run
 
 
 def listed(demo: Demo, kind: str, workflow_id: str) -> tuple[dict[str, Any], str]:
@@ -72,6 +60,17 @@ def start_with(demo: Demo, **settings: Any) -> Any:
     )
 
 
+def retrying(demo: Demo, kind: str, backoff_seconds: int) -> Any:
+    """A Workflow whose Activity's first attempt the kind completer failed, retryably: it
+    waits backoff_seconds for its next attempt (of three)."""
+    handle = start_with(demo, maximum_attempts=3, retry_initial_interval_seconds=backoff_seconds)
+    line = demo.worker.wait_for_token(handle.id)
+    failed = demo.run(kind, "fail", "--tasktoken", line.token, "--reason", "Try later",
+                      "--retryable")  # fmt: skip
+    assert failed.returncode == 0, failed
+    return handle
+
+
 def desc(line: TokenLine, by_token: bool) -> str:
     attempt = f" (attempt {line.attempt})" if by_token else ""
     workflow_id = line.fields["workflow_id"]
@@ -82,8 +81,8 @@ def test_a_paused_activity_is_listed_says_so_to_a_heartbeat_and_can_be_completed
     demo: Demo,
 ) -> None:
     handle, line = demo.pending()
-    temporal(
-        demo, "activity", "pause", "--workflow-id", handle.id, "--activity-id",
+    demo.temporal(
+        "activity", "pause", "--workflow-id", handle.id, "--activity-id",
         line.activity_id, "--identity", "ops@example", "--reason", "waiting for stock",
     )  # fmt: skip
     # Running on the Worker, paused on the server: the pause waits for the attempt to end.
@@ -117,9 +116,9 @@ def test_a_paused_activity_is_listed_says_so_to_a_heartbeat_and_can_be_completed
 def test_an_unpaused_activity_heartbeats_again(demo: Demo) -> None:
     handle, line = demo.pending()
     ids = ("--workflow-id", handle.id, "--activity-id", line.activity_id)
-    temporal(demo, "activity", "pause", *ids)
+    demo.temporal("activity", "pause", *ids)
     assert demo.run("python", "heartbeat", *ids).returncode == 5
-    temporal(demo, "activity", "unpause", *ids)
+    demo.temporal("activity", "unpause", *ids)
     for kind in ("python", "go"):
         json_line, row = listed(demo, kind, handle.id)
         assert (json_line["state"], json_line["paused_by"], state_cell(row)) == (
@@ -134,7 +133,7 @@ def test_an_unpaused_activity_heartbeats_again(demo: Demo) -> None:
 
 def test_a_heartbeat_of_a_reset_activity_is_exit_5(demo: Demo) -> None:
     handle, line = demo.pending()
-    temporal(demo, "activity", "reset", "--workflow-id", handle.id, "--activity-id", "1")
+    demo.temporal("activity", "reset", "--workflow-id", handle.id, "--activity-id", "1")
     for kind, target, by_token in (
         ("go", ("--tasktoken", line.token), True),
         ("python", ("--workflow-id", handle.id, "--activity-id", "1"), False),
@@ -148,12 +147,8 @@ def test_a_heartbeat_of_a_reset_activity_is_exit_5(demo: Demo) -> None:
 
 
 def test_a_paused_activity_waiting_for_its_retry_is_listed_as_paused(demo: Demo) -> None:
-    handle = start_with(demo, maximum_attempts=3, retry_initial_interval_seconds=60)
-    line = demo.worker.wait_for_token(handle.id)
-    failed = demo.run("python", "fail", "--tasktoken", line.token, "--reason", "Try later",
-                      "--retryable")  # fmt: skip
-    assert failed.returncode == 0, failed
-    temporal(demo, "activity", "pause", "--workflow-id", handle.id, "--activity-id", "1",
+    handle = retrying(demo, "python", 60)
+    demo.temporal("activity", "pause", "--workflow-id", handle.id, "--activity-id", "1",
              "--reason", "hold")  # fmt: skip
     wait_until(
         lambda: pending_state(demo, handle).endswith("_PAUSED"), 30, "the Activity to be paused"
@@ -167,11 +162,7 @@ def test_a_paused_activity_waiting_for_its_retry_is_listed_as_paused(demo: Demo)
 
 
 def test_an_activity_waiting_for_its_retry_is_retrying_at_then_started(demo: Demo) -> None:
-    handle = start_with(demo, maximum_attempts=3, retry_initial_interval_seconds=6)
-    line = demo.worker.wait_for_token(handle.id)
-    failed = demo.run("go", "fail", "--tasktoken", line.token, "--reason", "Try later",
-                      "--retryable")  # fmt: skip
-    assert failed.returncode == 0, failed
+    handle = retrying(demo, "go", 6)
     for kind in ("python", "go"):
         json_line, row = listed(demo, kind, handle.id)
         assert json_line["state"] == "scheduled" and json_line["attempt"] == 2

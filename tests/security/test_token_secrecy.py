@@ -11,13 +11,12 @@ import json
 import os
 import re
 import stat
-import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness import ROOT, CompleterRun, clean_env, free_port, run_completer
+from tests.harness import CompleterRun, clean_env, free_port, run_all_script, run_completer
 from tests.security.conftest import TlsStack
 from tests.security.helpers import leaks, retoken, show
 
@@ -110,19 +109,9 @@ def test_a_completer_never_prints_a_token(tls: TlsStack, completer: str) -> None
 
 
 def test_run_all_keeps_its_logs_in_a_folder_only_its_owner_can_read(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
-    env.update(COMPLETER="go", TMPDIR=str(tmp_path), RESULT="kept private")
     # umask 0 would leave every file it creates readable and writable by anyone: the
     # folder must not depend on the caller's umask.
-    run = subprocess.run(
-        [str(ROOT / "scripts" / "run-all.sh")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        umask=0,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_all_script(180, umask=0, COMPLETER="go", TMPDIR=str(tmp_path), RESULT="kept private")
     match = re.search(r"^Done\. Logs: (.+)$", run.stdout, re.MULTILINE)
     assert match, run.stdout
     folder = Path(match.group(1))

@@ -143,22 +143,49 @@ func (h Handlers) found(n int) {
 // themselves tell which Workflows exist (a Workflow ID), rather than
 // visibility.
 func describePage(ctx context.Context, svc Service, opts Options, h Handlers, executions []execution, countFound bool) error {
+	var found []Workflow
+	err := describeBounded(ctx, opts.Concurrency, executions, func(ctx context.Context, e execution) func() error {
+		w, state, err := describe(ctx, svc, opts, e)
+		return func() error {
+			switch {
+			case err != nil && (countFound || ctx.Err() != nil):
+				return err
+			case err != nil:
+				w, state = Workflow{WorkflowID: e.workflowID, RunID: e.runID, Err: err}, foundRunning
+			}
+			if countFound && state != foundGone {
+				h.found(1)
+			}
+			if state != foundRunning {
+				return nil
+			}
+			found = append(found, w)
+			return h.Described(w)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return h.PageDone(found)
+}
+
+// describeBounded calls describe for each item, at most concurrency in
+// flight, and runs the step each returns one at a time, in the order the
+// describes end. The first error a step returns cancels the describes still
+// in flight (the context describe is given), no step runs after it, and it is
+// the one returned; else the caller's context's error once it is done (the
+// listing is over). Mirrors describe_bounded in the Python completer's
+// pending/listing.py.
+func describeBounded[T any](ctx context.Context, concurrency int, items []T, describe func(ctx context.Context, item T) (step func() error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		mu       sync.Mutex
 		firstErr error
-		found    []Workflow
 		wg       sync.WaitGroup
 	)
-	fail := func(err error) {
-		if firstErr == nil {
-			firstErr = err
-			cancel()
-		}
-	}
-	slots := make(chan struct{}, max(opts.Concurrency, 1))
-	for _, e := range executions {
+	slots := make(chan struct{}, max(concurrency, 1))
+	for _, item := range items {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
@@ -168,28 +195,15 @@ func describePage(ctx context.Context, svc Service, opts Options, h Handlers, ex
 		}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			w, state, err := describe(ctx, svc, opts, e)
+			step := describe(ctx, item)
 			mu.Lock()
 			defer mu.Unlock()
 			if firstErr != nil {
 				return
 			}
-			switch {
-			case err != nil && (countFound || ctx.Err() != nil):
-				fail(err)
-				return
-			case err != nil:
-				w, state = Workflow{WorkflowID: e.workflowID, RunID: e.runID, Err: err}, foundRunning
-			}
-			if countFound && state != foundGone {
-				h.found(1)
-			}
-			if state != foundRunning {
-				return
-			}
-			found = append(found, w)
-			if err := h.Described(w); err != nil {
-				fail(err)
+			if err := step(); err != nil {
+				firstErr = err
+				cancel()
 			}
 		})
 	}
@@ -197,12 +211,7 @@ func describePage(ctx context.Context, svc Service, opts Options, h Handlers, ex
 	if firstErr != nil {
 		return firstErr
 	}
-	// The caller's context was cancelled: no describe failed, but the listing
-	// is over.
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return h.PageDone(found)
+	return ctx.Err()
 }
 
 // What a describe found of a Workflow.

@@ -3,7 +3,6 @@ package pending
 import (
 	"context"
 	"errors"
-	"sync"
 
 	activitypb "go.temporal.io/api/activity/v1"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -77,44 +76,19 @@ func isRunning(status enumspb.ActivityExecutionStatus) bool {
 }
 
 func describeStandalone(ctx context.Context, svc StandaloneService, namespace string, opts Options, h Handlers, listed []*activitypb.ActivityExecutionListInfo) ([]Workflow, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		firstErr error
-		found    []Workflow
-		wg       sync.WaitGroup
-	)
-	slots := make(chan struct{}, max(opts.Concurrency, 1))
-	for _, info := range listed {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			row, ok, err := describeOneStandalone(ctx, svc, namespace, opts, info)
-			mu.Lock()
-			defer mu.Unlock()
-			if firstErr == nil && err == nil && ok {
-				w := Workflow{RunID: row.RunID, Activities: []model.PendingActivity{row}}
-				found = append(found, w)
-				err = h.Described(w)
+	var found []Workflow
+	err := describeBounded(ctx, opts.Concurrency, listed, func(ctx context.Context, info *activitypb.ActivityExecutionListInfo) func() error {
+		row, ok, err := describeOneStandalone(ctx, svc, namespace, opts, info)
+		return func() error {
+			if err != nil || !ok {
+				return err
 			}
-			if firstErr == nil && err != nil {
-				firstErr = err
-				cancel()
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return found, ctx.Err()
+			w := Workflow{RunID: row.RunID, Activities: []model.PendingActivity{row}}
+			found = append(found, w)
+			return h.Described(w)
+		}
+	})
+	return found, err
 }
 
 // describeOneStandalone reads one standalone Activity's row; false once it

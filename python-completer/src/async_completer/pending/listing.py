@@ -11,7 +11,7 @@ imports temporalio.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol, TypeVar
@@ -130,20 +130,12 @@ class Lister:
                 return
 
     async def _describe_all(self, executions: Sequence[WorkflowExecution], sink: Sink) -> None:
-        pending = iter(executions)
-
-        async def worker() -> None:
-            for execution in pending:
-                await self._describe(execution, sink, listed=True)
-
         # A failure of writing rows ends the others: the listing stops with that one error.
         # (A describe that fails is a row of its own: _describe.)
-        try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(min(self._concurrency, len(executions))):
-                    group.create_task(worker())
-        except BaseExceptionGroup as failures:
-            raise _first(failures) from None
+        async def describe_into(execution: WorkflowExecution) -> None:
+            await self._describe(execution, sink, listed=True)
+
+        await describe_bounded(executions, self._concurrency, describe_into)
 
     async def _describe_execution(
         self, execution: WorkflowExecution
@@ -206,6 +198,26 @@ class Lister:
                 return ServerRefused(lines.query_refused(err.message))
         # The caller says what any other failure means (send/errors.py's listing_failure).
         return err
+
+
+async def describe_bounded(
+    items: Sequence[T], concurrency: int, describe: Callable[[T], Awaitable[None]]
+) -> None:
+    """Awaits describe for each item, at most `concurrency` in flight. The first failure ends
+    the describes still in flight and is the one raised. Go: describeBounded in
+    internal/pending/listing.go."""
+    pending = iter(items)
+
+    async def worker() -> None:
+        for item in pending:
+            await describe(item)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(concurrency, len(items))):
+                group.create_task(worker())
+    except BaseExceptionGroup as failures:
+        raise _first(failures) from None
 
 
 def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:

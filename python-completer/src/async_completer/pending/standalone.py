@@ -7,7 +7,6 @@ temporalio. Go: internal/pending/standalone.go."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
@@ -22,7 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from async_completer.model import PendingActivity, Time
 from async_completer.pending.activity import detail_text
-from async_completer.pending.listing import Lister, _first, _Gone
+from async_completer.pending.listing import Lister, _Gone, describe_bounded
 
 STANDALONE_QUERY = 'TaskQueue = "async" AND ExecutionStatus = "Running"'
 _RUNNING = ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_RUNNING
@@ -121,20 +120,12 @@ class StandaloneLister(Lister):
     async def _describe_standalone_all(
         self, activities: Sequence[tuple[str, str]], sink: StandaloneSink
     ) -> None:
-        pending = iter(activities)
+        async def describe_into(activity: tuple[str, str]) -> None:
+            row = await self._describe_standalone(*activity)
+            if row is not None:
+                sink.standalone(row)
 
-        async def worker() -> None:
-            for activity_id, run_id in pending:
-                row = await self._describe_standalone(activity_id, run_id)
-                if row is not None:
-                    sink.standalone(row)
-
-        try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(min(self._concurrency, len(activities))):
-                    group.create_task(worker())
-        except BaseExceptionGroup as failures:
-            raise _first(failures) from None
+        await describe_bounded(activities, self._concurrency, describe_into)
 
     async def _describe_standalone(self, activity_id: str, run_id: str) -> PendingActivity | None:
         """One standalone Activity's row; None once it has closed or gone."""
