@@ -680,7 +680,8 @@ def test_a_chunked_body_over_8_mib_answers_413(fake: FakeClient, served: Served)
     body = iter([b'{"workflow_id":"wf-1","activity_id":"1","result":"', *[chunk] * 9, b'"}'])
     headers = {"Content-Type": JSON, "Transfer-Encoding": "chunked"}
     try:
-        connection.request("POST", "/v1/complete", body=body, headers=headers)
+        # encode_chunked: with the header given, http.client would send the bytes unframed.
+        connection.request("POST", "/v1/complete", body=body, headers=headers, encode_chunked=True)
         response = connection.getresponse()
         assert response.status == 413
     except (BrokenPipeError, ConnectionResetError):
