@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from async_completer.batch.read import Defaults, parse_batch
 from async_completer.cli import run
+from async_completer.telemetry import STATE
+from async_completer.telemetry.metrics import Metrics
 from temporalio.api.activity.v1 import ActivityExecutionInfo, ActivityExecutionListInfo
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import (
@@ -475,6 +477,22 @@ def test_the_default_scope_lists_running_standalone_activities_too(server: FakeC
     # A Workflow ID or a query names Workflows: no standalone Activity.
     assert "(standalone)" not in invoke(["list", "--query", "X = 1"]).stdout
     assert "(standalone)" not in invoke(["list", "--workflow-id", "wf-1"]).stdout
+
+
+def test_the_standalone_listings_requests_are_counted(
+    server: FakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the Workflows' are: one list and one describe, by operation and result.
+    metrics = Metrics(http=False)
+    monkeypatch.setattr(STATE, "metrics", metrics)
+    server.workflow_service.standalone = ["sa-1"]
+    assert invoke(["list"]).exit_code == 0
+
+    def counted(operation: str) -> float | None:
+        labels = {"operation": operation, "result": "OK"}
+        return metrics.registry.get_sample_value("completer_temporal_requests_total", labels)
+
+    assert (counted("list"), counted("describe")) == (2, 1)  # Workflows' list, then standalone
 
 
 def test_a_server_without_standalone_activities_lists_the_workflows(server: FakeClient) -> None:

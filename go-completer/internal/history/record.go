@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // A standalone Activity (started without a Workflow) has no Workflow
@@ -27,8 +28,10 @@ type RecordService interface {
 // --run-id's, else the latest). A standalone Activity that does not exist
 // (NOT_FOUND) is no error (Finding.NoRun).
 func ReadRecord(ctx context.Context, svc RecordService, namespace string, t model.Target) (model.Finding, error) {
-	response, err := svc.DescribeActivityExecution(ctx, &workflowservice.DescribeActivityExecutionRequest{
+	callCtx, done := telemetry.Call(ctx, "describe", true)
+	response, err := svc.DescribeActivityExecution(callCtx, &workflowservice.DescribeActivityExecutionRequest{
 		Namespace: namespace, ActivityId: t.ActivityID, RunId: t.RunID, IncludeOutcome: true})
+	done(err)
 	if err != nil {
 		if notFound(err) {
 			return model.Finding{Standalone: true, NoRun: true}, nil

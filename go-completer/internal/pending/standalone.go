@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/async-completion/go-completer/internal/model"
+	"github.com/async-completion/go-completer/internal/telemetry"
 )
 
 // The standalone Activities that wait (started without a Workflow, `temporal
@@ -41,8 +42,10 @@ func ListStandalone(ctx context.Context, svc StandaloneService, namespace string
 	var next []byte
 	for {
 		listCtx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
-		page, err := svc.ListActivityExecutions(listCtx, &workflowservice.ListActivityExecutionsRequest{
+		callCtx, done := telemetry.Call(listCtx, "list", true)
+		page, err := svc.ListActivityExecutions(callCtx, &workflowservice.ListActivityExecutionsRequest{
 			Namespace: namespace, PageSize: int32(opts.PageSize), NextPageToken: next, Query: opts.Query})
+		done(err)
 		timedOut := errors.Is(listCtx.Err(), context.DeadlineExceeded)
 		cancel()
 		var unimplemented *serviceerror.Unimplemented
@@ -96,9 +99,11 @@ func describeStandalone(ctx context.Context, svc StandaloneService, namespace st
 func describeOneStandalone(ctx context.Context, svc StandaloneService, namespace string, opts Options, listed *activitypb.ActivityExecutionListInfo) (model.PendingActivity, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.RPCTimeout)
 	defer cancel()
-	resp, err := svc.DescribeActivityExecution(ctx, &workflowservice.DescribeActivityExecutionRequest{
+	callCtx, done := telemetry.Call(ctx, "describe", true)
+	resp, err := svc.DescribeActivityExecution(callCtx, &workflowservice.DescribeActivityExecutionRequest{
 		Namespace: namespace, ActivityId: listed.GetActivityId(), RunId: listed.GetRunId(),
 		IncludeHeartbeatDetails: true, IncludeLastFailure: true})
+	done(err)
 	if err != nil {
 		if opts.Gone != nil && opts.Gone(err) {
 			return model.PendingActivity{}, false, nil

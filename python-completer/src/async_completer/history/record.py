@@ -18,6 +18,7 @@ from temporalio.client import Client
 from async_completer import model
 from async_completer.history.read import one_text, timeout_kind
 from async_completer.model import Closing, Finding, Target
+from async_completer.telemetry import temporal_call
 from async_completer.times import format_rfc3339nano
 
 STATUS = ActivityExecutionStatus
@@ -31,16 +32,17 @@ async def read_record(
     says, and the attempt pending now (None when it is closed). Raises what the request
     raised (NOT_FOUND: no such standalone Activity)."""
     loop = asyncio.get_running_loop()
-    response = await client.workflow_service.describe_activity_execution(
-        DescribeActivityExecutionRequest(
-            namespace=client.namespace,
-            activity_id=target.activity_id,
-            run_id=target.run_id or "",
-            include_outcome=True,
-        ),
-        retry=True,
-        timeout=timedelta(seconds=max(deadline - loop.time(), 0.001)),
-    )
+    with temporal_call("describe", traced=True):
+        response = await client.workflow_service.describe_activity_execution(
+            DescribeActivityExecutionRequest(
+                namespace=client.namespace,
+                activity_id=target.activity_id,
+                run_id=target.run_id or "",
+                include_outcome=True,
+            ),
+            retry=True,
+            timeout=timedelta(seconds=max(deadline - loop.time(), 0.001)),
+        )
     info = response.info
     if info.status in _RUNNING:
         return Finding(scheduled=True), info.attempt

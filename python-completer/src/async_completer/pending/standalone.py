@@ -22,6 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from async_completer.model import PendingActivity, Time
 from async_completer.pending.activity import detail_text
 from async_completer.pending.listing import Lister, _Gone, describe_bounded
+from async_completer.telemetry import temporal_call
 
 STANDALONE_QUERY = 'TaskQueue = "async" AND ExecutionStatus = "Running"'
 _RUNNING = ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_RUNNING
@@ -96,12 +97,13 @@ class StandaloneLister(Lister):
                 query=query,
             )
             try:
-                response = await self._call(
-                    self._client.workflow_service.list_activity_executions(
-                        request, retry=True, timeout=timedelta(seconds=self._timeout)
-                    ),
-                    query=True,
-                )
+                with temporal_call("list", traced=True):
+                    response = await self._call(
+                        self._client.workflow_service.list_activity_executions(
+                            request, retry=True, timeout=timedelta(seconds=self._timeout)
+                        ),
+                        query=True,
+                    )
             except RPCError as err:
                 if err.status == RPCStatusCode.UNIMPLEMENTED:
                     return  # a server without standalone Activities (or them disabled): none
@@ -137,12 +139,13 @@ class StandaloneLister(Lister):
             include_last_failure=True,
         )
         try:
-            response = await self._call(
-                self._client.workflow_service.describe_activity_execution(
-                    request, retry=True, timeout=timedelta(seconds=self._timeout)
-                ),
-                query=False,
-            )
+            with temporal_call("describe", traced=True):
+                response = await self._call(
+                    self._client.workflow_service.describe_activity_execution(
+                        request, retry=True, timeout=timedelta(seconds=self._timeout)
+                    ),
+                    query=False,
+                )
         except _Gone:
             return None  # deleted since visibility saw it: left out
         if response.info.status not in (_RUNNING, _PAUSED):
