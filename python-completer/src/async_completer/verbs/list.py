@@ -28,7 +28,7 @@ from async_completer.verbs.options import CONTEXT_SETTINGS, concurrency_option, 
 
 if TYPE_CHECKING:
     from async_completer.connection import Server
-    from async_completer.pending.listing import Scope, Sink
+    from async_completer.pending.listing import Scope
 
 
 class Lines:
@@ -210,7 +210,7 @@ def _list_into(
     scope: Scope,
     page_size: int,
     concurrency: int,
-    sink: Sink,
+    sink: JsonLines | Table,
     read_input: bool,
     with_standalone: bool,
 ) -> int:
@@ -234,7 +234,7 @@ def _list_into(
         try:
             await lister.run(scope, page_size, sink)
             if with_standalone:
-                await lister.run_standalone(STANDALONE_QUERY, page_size, sink)  # type: ignore[arg-type]
+                await lister.run_standalone(STANDALONE_QUERY, page_size, sink)
         except Exception as err:
             raise listing_failure(err, server) from err
         return lister.looked_at
