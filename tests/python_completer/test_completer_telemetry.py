@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from async_completer.lines.errors import ServerRefused
+from async_completer.telemetry.deferred import DeferredExporter
 from async_completer.telemetry.names import (
     LINK_ROUTE,
     NONE,
@@ -16,6 +21,7 @@ from async_completer.telemetry.names import (
     route_label,
 )
 from async_completer.telemetry.traces import wanted
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from temporalio.service import RPCError, RPCStatusCode
 
 
@@ -56,3 +62,49 @@ def test_labels() -> None:
 )
 def test_traces_are_off_unless_the_environment_asks(env: dict[str, str], on: bool) -> None:
     assert wanted(env) is on
+
+
+def test_the_exporter_is_made_at_the_first_export_not_before() -> None:
+    """Making the OTLP exporter imports requests and urllib3 (50 to 70 ms): a program that
+    turns traces on does not pay for it before its first job (telemetry/deferred.py)."""
+    script = (
+        "import sys\n"
+        "from async_completer.telemetry import STATE\n"
+        "from async_completer.telemetry.traces import start\n"
+        "start('t', {'OTEL_EXPORTER_OTLP_ENDPOINT': 'http://127.0.0.1:9'})\n"
+        "assert STATE.tracer is not None\n"
+        "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
+
+
+def test_a_deferred_exporter_makes_its_exporter_once_and_passes_the_spans_on() -> None:
+    made: list[list[Any]] = []
+
+    class Kept(SpanExporter):
+        def __init__(self) -> None:
+            self.spans: list[Any] = []
+            made.append(self.spans)
+
+        def export(self, spans: Sequence[Any]) -> SpanExportResult:
+            self.spans.extend(spans)
+            return SpanExportResult.SUCCESS
+
+    deferred = DeferredExporter(Kept)
+    assert made == [] and deferred.force_flush() is True
+    deferred.shutdown()  # nothing made: nothing to shut down
+    assert deferred.export(["a"]) == SpanExportResult.SUCCESS  # type: ignore[list-item]
+    assert deferred.export(["b"]) == SpanExportResult.SUCCESS  # type: ignore[list-item]
+    assert made == [["a", "b"]]
+
+
+def test_an_exporter_that_cannot_be_made_fails_its_exports_and_raises_nothing() -> None:
+    def refused() -> SpanExporter:
+        raise ValueError("OTEL_EXPORTER_OTLP_TIMEOUT is not a number")
+
+    deferred = DeferredExporter(refused)
+    assert deferred.export([]) == SpanExportResult.FAILURE
+    assert deferred.export([]) == SpanExportResult.FAILURE

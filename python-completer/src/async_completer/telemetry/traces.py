@@ -33,16 +33,23 @@ def start(program: str, env: Mapping[str, str] = os.environ) -> None:
     """Turns traces on for this process when the environment asks for them."""
     if STATE.tracer is not None or not wanted(env):
         return
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+    from async_completer.telemetry.deferred import DeferredExporter
+
     name = env.get("OTEL_SERVICE_NAME", "").strip() or program
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    provider.add_span_processor(BatchSpanProcessor(DeferredExporter(_otlp_exporter)))
     STATE.provider = provider
     STATE.tracer = provider.get_tracer("async_completer")
+
+
+def _otlp_exporter() -> Any:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    return OTLPSpanExporter()
 
 
 def finish() -> None:
