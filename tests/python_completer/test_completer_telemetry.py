@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from async_completer.lines.errors import ServerRefused
+from async_completer.model import Target
+from async_completer.telemetry import REQUEST_SPAN, STATE, job_span, set_outcome, temporal_call
 from async_completer.telemetry.deferred import DeferredExporter
 from async_completer.telemetry.names import (
     LINK_ROUTE,
@@ -21,7 +23,9 @@ from async_completer.telemetry.names import (
     route_label,
 )
 from async_completer.telemetry.traces import wanted
-from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from temporalio.service import RPCError, RPCStatusCode
 
 
@@ -108,3 +112,48 @@ def test_an_exporter_that_cannot_be_made_fails_its_exports_and_raises_nothing() 
     deferred = DeferredExporter(refused)
     assert deferred.export([]) == SpanExportResult.FAILURE
     assert deferred.export([]) == SpanExportResult.FAILURE
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> InMemorySpanExporter:
+    """Traces on for one test, the spans kept in memory."""
+    kept = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(kept))
+    monkeypatch.setattr(STATE, "tracer", provider.get_tracer("test"))
+    return kept
+
+
+TARGET = Target(task_token=None, workflow_id="wf", activity_id="1", run_id="r", attempt=2)
+
+
+def test_a_job_outside_a_request_has_a_span_of_its_own(recorded: InMemorySpanExporter) -> None:
+    with job_span("complete", TARGET) as span:
+        set_outcome(span, "ok")
+    (ended,) = recorded.get_finished_spans()
+    assert ended.name == "completer.complete" and ended.attributes is not None
+    assert dict(ended.attributes) == {
+        **{"completer.verb": "complete", "temporalWorkflowID": "wf"},
+        **{"temporalActivityID": "1", "temporalRunID": "r", "completer.attempt": 2},
+        "completer.outcome": "ok",
+    }
+
+
+def test_a_job_in_a_request_is_traced_on_the_requests_span(
+    recorded: InMemorySpanExporter,
+) -> None:
+    with STATE.tracer.start_as_current_span("POST") as request:
+        answering = REQUEST_SPAN.set(request)
+        try:
+            with job_span("complete", TARGET), temporal_call("history", traced=True):
+                pass
+            assert [s.name for s in recorded.get_finished_spans()] == ["completer.history"]
+        finally:
+            REQUEST_SPAN.reset(answering)
+    history, ended = recorded.get_finished_spans()
+    assert ended.name == "POST" and ended.attributes is not None
+    assert {k: ended.attributes[k] for k in ("completer.verb", "temporalWorkflowID")} == {
+        "completer.verb": "complete",
+        "temporalWorkflowID": "wf",
+    }
+    assert history.parent is not None and history.parent.span_id == ended.context.span_id

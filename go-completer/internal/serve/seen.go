@@ -37,7 +37,8 @@ func see(r *http.Request) (*http.Request, *seen) {
 	if tracer != nil {
 		ctx := telemetry.Propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 		ctx, s.span = tracer.Start(ctx, telemetry.MethodLabel(r.Method), trace.WithSpanKind(trace.SpanKindServer))
-		r = r.WithContext(ctx)
+		// The request's span is also the span of the job it answers.
+		r = r.WithContext(telemetry.InRequest(ctx))
 	}
 	return r, s
 }

@@ -54,12 +54,24 @@ func Call(ctx context.Context, operation string, traced bool) (context.Context, 
 	}
 }
 
+// requestKey marks a context whose span is a serve request's.
+type requestKey struct{}
+
+// InRequest marks ctx, which carries a serve request's span, so that the
+// job answered in that request is traced on that span rather than on a
+// child of it: one span per request, as in Python, where a span costs
+// serve about 0.2 ms of CPU once exported.
+func InRequest(ctx context.Context) context.Context {
+	return context.WithValue(ctx, requestKey{}, true)
+}
+
 // Job is a job's span, ended by End.
 type Job struct{ span trace.Span }
 
-// StartJob starts the span completer.VERB of one job, child of ctx's span
-// (serve's request, or none), with the Activity's IDs, the attempt and the
-// verb. Never the token, the result, a reason or details.
+// StartJob starts the span of one job, with the Activity's IDs, the attempt
+// and the verb: in a serve request (InRequest), the request's own span,
+// which serve ends; else a span completer.VERB, child of ctx's span (none on
+// the command line). Never the token, the result, a reason or details.
 func StartJob(ctx context.Context, j *model.Job) (context.Context, Job) {
 	tracer := state.tracer
 	if tracer == nil {
@@ -77,11 +89,16 @@ func StartJob(ctx context.Context, j *model.Job) (context.Context, Job) {
 	if t.Attempt != 0 {
 		attributes = append(attributes, attribute.Int(AttrAttempt, int(t.Attempt)))
 	}
+	if ctx.Value(requestKey{}) != nil {
+		trace.SpanFromContext(ctx).SetAttributes(attributes...)
+		return ctx, Job{}
+	}
 	ctx, span := tracer.Start(ctx, "completer."+j.Verb, trace.WithAttributes(attributes...))
 	return ctx, Job{span: span}
 }
 
-// End names the job's outcome on its span and ends it.
+// End names the job's outcome on its span and ends it (a request's span:
+// serve names the outcome of its answer and ends it).
 func (j Job) End(already bool, err error) {
 	if j.span == nil {
 		return

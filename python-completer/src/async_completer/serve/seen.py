@@ -14,7 +14,7 @@ from aiohttp import web
 from async_completer.serve.listen import Listen, bind
 from async_completer.serve.log import ALREADY, OUTCOME, ROUTE
 from async_completer.serve.server import Limits, Service, start
-from async_completer.telemetry import STATE, set_outcome
+from async_completer.telemetry import REQUEST_SPAN, STATE, set_outcome
 from async_completer.telemetry.names import NONE, method_label, route_label
 
 
@@ -35,6 +35,8 @@ async def seen(request: web.Request, handler: Any) -> web.StreamResponse:
 
         span_manager = server_span(request.headers, method_label(request.method))
     span: Any = span_manager.__enter__() if span_manager is not None else None
+    # The request's span is also the span of the job it answers (telemetry.job_span).
+    answering = REQUEST_SPAN.set(span) if span is not None else None
     status, route, outcome, already = 500, None, NONE, False
     try:
         response: web.StreamResponse = await handler(request)
@@ -46,6 +48,8 @@ async def seen(request: web.Request, handler: Any) -> web.StreamResponse:
             metrics.in_flight.dec()
             seconds = time.perf_counter() - began
             metrics.request(route, request.method, status, outcome, already, seconds)
+        if answering is not None:
+            REQUEST_SPAN.reset(answering)
         if span_manager is not None:
             label = route_label(route)
             span.update_name(f"{method_label(request.method)} {label}")

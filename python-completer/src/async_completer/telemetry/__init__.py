@@ -11,6 +11,7 @@ ever holds a token, a result, a reason or a secret: only IDs, names and counts.
 from __future__ import annotations
 
 from async_completer.telemetry.hooks import (
+    REQUEST_SPAN,
     STATE,
     job_span,
     set_outcome,
@@ -18,4 +19,4 @@ from async_completer.telemetry.hooks import (
     traced_job,
 )
 
-__all__ = ["STATE", "job_span", "set_outcome", "temporal_call", "traced_job"]
+__all__ = ["REQUEST_SPAN", "STATE", "job_span", "set_outcome", "temporal_call", "traced_job"]

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,6 +38,12 @@ class _State:
 
 
 STATE = _State()
+
+# The span of the serve request being answered, if any. A job answered in a request is
+# traced on the request's own span, not on a child of it: one span per request. (A span
+# costs a Python serve about 0.2 ms of CPU, exported: a child per job cost it a tenth of
+# its rate.)
+REQUEST_SPAN: ContextVar[Any] = ContextVar("completer_request_span", default=None)
 
 
 class temporal_call:
@@ -72,10 +79,9 @@ SendOn = Callable[..., Awaitable[Outcome]]
 
 
 def traced_job(send_on: SendOn) -> SendOn:
-    """Decorates send_on(client, server, verb, job, ...): one span `completer.VERB` per
-    job, child of the span now current (serve's request, or none), with the Activity's
-    IDs, the attempt, the verb and the outcome. Never the token, the result, a reason or
-    details."""
+    """Decorates send_on(client, server, verb, job, ...): one span per job (job_span) with
+    the Activity's IDs, the attempt, the verb and the outcome. Never the token, the
+    result, a reason or details."""
 
     @functools.wraps(send_on)
     async def traced(
@@ -93,9 +99,10 @@ def traced_job(send_on: SendOn) -> SendOn:
 
 @contextlib.contextmanager
 def job_span(verb: str, target: Target) -> Iterator[Any]:
-    """The span `completer.VERB` of one job on target, child of the span now current; a
-    failure's outcome is named on it (a success's, by the caller). None when traces are
-    off."""
+    """The span of one job on target: in a serve request, the request's span (REQUEST_SPAN)
+    given the job's attributes; else a span `completer.VERB`, child of the span now current
+    (none on the command line). A failure's outcome is named on it (a success's, by the
+    caller; a request's, by serve when it answers). None when traces are off."""
     tracer = STATE.tracer
     if tracer is None:
         yield None
@@ -109,6 +116,11 @@ def job_span(verb: str, target: Target) -> Iterator[Any]:
         attributes[RUN_ID] = target.run_id
     if target.attempt is not None:
         attributes[ATTEMPT] = target.attempt
+    request = REQUEST_SPAN.get()
+    if request is not None:
+        request.set_attributes(attributes)
+        yield request
+        return
     with tracer.start_as_current_span(
         f"completer.{verb}", attributes=attributes, record_exception=False
     ) as span:
