@@ -111,8 +111,8 @@ async def measure(
     if "telemetry" in args.phases and args.serve_sizes:
         run.telemetry = TelemetryPhase(args.serve_sizes[0])
         await phase(
-            f"telemetry's overhead, N = {args.serve_sizes[0]}",
-            measure_telemetry(bench, args.serve_sizes[0], run.telemetry),
+            f"telemetry's overhead, N = {args.serve_sizes[0]}, {args.rounds} round(s)",
+            measure_telemetry(bench, args.serve_sizes[0], args.rounds, run.telemetry),
         )
     # Pending scale last: its Activities stay pending until the server goes away.
     if "pending" in args.phases and args.pending:

@@ -97,7 +97,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=1,
         help="bulk: how often every program and concurrency is measured; every second "
-        "round runs in the reverse order (A B B A)",
+        "round runs in the reverse order (A B B A); telemetry: how often each program's "
+        "off, on, on, off is run",
     )
     parser.add_argument(
         "--completer",

@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 
 from bench.base import Bench, MeasureError
+from bench.bulk import process_cpu_seconds
 from tests.harness import clean_env
 
 LANGUAGES = ("go-completer", "python-completer")
@@ -84,6 +85,10 @@ class Serve:
     def pid(self) -> int:
         assert self._process is not None
         return self._process.pid
+
+    def cpu_seconds(self) -> float:
+        """The CPU the process has used so far, all its threads."""
+        return process_cpu_seconds(self.pid)
 
 
 async def post(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bench.base import RESULT, Bench, MeasureError, complete_leftovers, settle
-from bench.bulk import batch
+from bench.bulk import CpuClock, batch
 from bench.figures import ms, num, percentile, rate_cells, table
 from bench.prepare import prepare, wait_closed
 from bench.procs import Pending
@@ -34,6 +34,9 @@ class ServeRun:
     ok: int = 0
     latency_p50_ms: float | None = None  # serve only: one request, sent to answered
     latency_p95_ms: float | None = None
+    # The completer's CPU (all its threads) per completion: serve's over the measured
+    # requests, --batch's over its whole process.
+    cpu_us: float | None = None
     error: str | None = None
 
 
@@ -83,9 +86,11 @@ async def through_serve(
 
         await settle()
         run.load_average = os.getloadavg()[0]
+        cpu = served.cpu_seconds()
         began = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(CLIENTS)))
         run.wall_seconds = time.perf_counter() - began
+        run.cpu_us = (served.cpu_seconds() - cpu) / run.size * 1e6
     run.per_second = run.size / run.wall_seconds if run.wall_seconds else None
     run.latency_p50_ms = percentile(latencies, 0.5)
     run.latency_p95_ms = percentile(latencies, 0.95)
@@ -104,9 +109,13 @@ async def through_batch(
     run = ServeRun(len(pending), f"{program} --batch", 0)
     await settle()
     run.load_average = os.getloadavg()[0]
+    clock = CpuClock(bench.server_pid, bench.worker.process.pid)
+    clock.start()
     began = time.perf_counter()
     run.ok = await batch(bench, program, pending, CLIENTS, extra, env)
     run.wall_seconds = time.perf_counter() - began
+    _, children, _, _ = clock.read()  # the batch process: the one child reaped meanwhile
+    run.cpu_us = children / run.size * 1e6
     run.per_second = run.size / run.wall_seconds
     if run.ok != run.size:
         raise MeasureError(f"{run.program} completed {run.ok} of {run.size}")

@@ -53,13 +53,15 @@ def settings(on: bool, endpoint: str, bench: Bench, how: str) -> tuple[list[str]
     return ["--metrics-file", str(path)], env
 
 
-async def measure_telemetry(bench: Bench, size: int, phase: TelemetryPhase) -> None:
-    """For each language and mode (serve, --batch): off, on, on, off."""
+async def measure_telemetry(bench: Bench, size: int, rounds: int, phase: TelemetryPhase) -> None:
+    """For each language and mode (serve, --batch): off, on, on, off, rounds times over."""
     async with otlp_sink() as endpoint:
-        for program in LANGUAGES:
-            for how in ("serve", "batch"):
-                for order, on in enumerate((False, True, True, False), 1):
-                    phase.runs.append(await _one(bench, endpoint, program, how, on, order, size))
+        for _ in range(rounds):
+            for program in LANGUAGES:
+                for how in ("serve", "batch"):
+                    for order, on in enumerate((False, True, True, False), 1):
+                        run = await _one(bench, endpoint, program, how, on, order, size)
+                        phase.runs.append(run)
 
 
 async def _one(
@@ -115,6 +117,12 @@ def targets(phase: TelemetryPhase) -> list[tuple[str, str, bool | None]]:
     return found
 
 
+def _cpu(phase: TelemetryPhase, program: str) -> float | None:
+    """The median CPU per completion (µs) of the program's runs."""
+    spent = [r.cpu_us for r in phase.runs if r.program == program and r.cpu_us and not r.error]
+    return percentile(spent, 0.5)
+
+
 def markdown(phase: TelemetryPhase) -> list[str]:
     programs: Sequence[str] = sorted({r.program for r in phase.runs})
     summary = []
@@ -126,6 +134,7 @@ def markdown(phase: TelemetryPhase) -> list[str]:
                 program,
                 str(len(rates)),
                 *rate_cells(rates, middle),
+                num(_cpu(phase, program), 0),
                 ", ".join(num(r.load_average, 1) for r in phase.runs if r.program == program),
             ]
         )
@@ -137,11 +146,14 @@ def markdown(phase: TelemetryPhase) -> list[str]:
         f"({CLIENTS} HTTP clients) and `complete --batch --concurrency {CLIENTS}`, with metrics "
         "and traces off, then on (`serve --metrics-listen`, `--batch --metrics-file`, every "
         "span exported by OTLP/HTTP to a sink in a process of its own), in the order off, on, "
-        "on, off, each run on Activities of its own.",
+        "on, off, each run on Activities of its own. CPU: the completer's own (all its "
+        "threads) per completion, median: serve's over the measured requests, --batch's over "
+        "its whole process (start-up included). The machine's load moves the rates much more "
+        "than the CPU.",
         "",
         *table(
-            ["program", "samples", "median /s", "range /s", "spread", "load"],
+            ["program", "samples", "median /s", "range /s", "spread", "CPU µs", "load"],
             summary,
-            "lrrrrl",
+            "lrrrrrl",
         ),
     ]
