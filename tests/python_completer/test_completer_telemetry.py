@@ -74,15 +74,18 @@ def test_the_exporter_is_made_at_the_first_export_not_before() -> None:
     script = (
         "import sys\n"
         "from async_completer.telemetry import STATE\n"
-        "from async_completer.telemetry.traces import start\n"
+        "from async_completer.telemetry.traces import make_exporter, start\n"
         "start('t', {'OTEL_EXPORTER_OTLP_ENDPOINT': 'http://127.0.0.1:9'})\n"
         "assert STATE.tracer is not None\n"
+        "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))\n"
+        "make_exporter()\n"  # serve's, before it listens
         "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
+    made = "['requests', 'urllib3']\n"
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n" + made, "")
 
 
 def test_a_deferred_exporter_makes_its_exporter_once_and_passes_the_spans_on() -> None:

@@ -5,7 +5,8 @@ Making OTLPSpanExporter imports the HTTP stack under it (requests, urllib3): 50 
 the 2-core machine, which a `--batch` of 1,000 jobs (about 2 s) would otherwise spend before
 its first job. Made on the batch processor's thread at its first export, that import runs
 while the program waits on Temporal. A program that ends before its first export makes it in
-its final flush, as before."""
+its final flush, as before. serve makes it before it listens (traces.make_exporter): no
+request of a long-running server waits on the import."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ class DeferredExporter(SpanExporter):
         self._make: Callable[[], SpanExporter] | None = make
         self._exporter: SpanExporter | None = None
         self._lock = threading.Lock()
+
+    def make(self) -> None:
+        """Makes the real exporter now, if it is not made yet."""
+        self._made()
 
     def _made(self) -> SpanExporter | None:
         with self._lock:

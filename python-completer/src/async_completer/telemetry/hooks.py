@@ -34,6 +34,7 @@ class _State:
     metrics: Any = None
     tracer: Any = None
     provider: Any = None  # the TracerProvider, flushed at the end
+    exporter: Any = None  # its telemetry.deferred.DeferredExporter
     sdk: Any = None  # telemetry.sdk_metrics.SdkMetrics: the SDK's client metrics (serve)
 
 

@@ -41,7 +41,8 @@ def start(program: str, env: Mapping[str, str] = os.environ) -> None:
 
     name = env.get("OTEL_SERVICE_NAME", "").strip() or program
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
-    provider.add_span_processor(BatchSpanProcessor(DeferredExporter(_otlp_exporter)))
+    STATE.exporter = DeferredExporter(_otlp_exporter)
+    provider.add_span_processor(BatchSpanProcessor(STATE.exporter))
     STATE.provider = provider
     STATE.tracer = provider.get_tracer("async_completer")
 
@@ -52,11 +53,18 @@ def _otlp_exporter() -> Any:
     return OTLPSpanExporter()
 
 
+def make_exporter() -> None:
+    """Makes the exporter now rather than at the first export: serve, before it listens,
+    so that no request waits on the import (a short-lived command leaves it deferred)."""
+    if STATE.exporter is not None:
+        STATE.exporter.make()
+
+
 def finish() -> None:
     """Sends the spans still waiting, for at most FLUSH_MILLIS, and turns traces off. No
     shutdown: it would wait for an export that hangs as long as the exporter's own timeout,
     and the program leaves with os._exit right after."""
-    provider, STATE.provider, STATE.tracer = STATE.provider, None, None
+    provider, STATE.provider, STATE.tracer, STATE.exporter = STATE.provider, None, None, None
     if provider is not None:
         with contextlib.suppress(Exception):
             provider.force_flush(FLUSH_MILLIS)

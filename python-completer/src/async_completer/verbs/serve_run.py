@@ -29,6 +29,7 @@ from async_completer.serve.credentials import Credentials
 from async_completer.serve.listen import Listen, bind
 from async_completer.serve.seen import serve_metrics
 from async_completer.serve.server import Limits, start
+from async_completer.telemetry.traces import make_exporter
 from async_completer.verbs.serve_backend import Settings, make_app
 
 # serve's event loop is uvloop's: about a tenth less CPU per request than asyncio's own
@@ -48,6 +49,7 @@ def run(
 ) -> None:
     """Serves until SIGTERM or SIGINT. Raises the contract's error for a start-up refusal
     (Temporal's configuration, the address taken); returns after a stop."""
+    make_exporter()  # traces' exporter made before any request (when traces are on)
     if metrics is not None:
         from async_completer.telemetry.metrics import start_serve_metrics
 
