@@ -42,8 +42,7 @@ STATE = _State()
 
 # The span of the serve request being answered, if any. A job answered in a request is
 # traced on the request's own span, not on a child of it: one span per request. (A span
-# costs a Python serve about 0.2 ms of CPU, exported: a child per job cost it a tenth of
-# its rate.)
+# costs a Python serve about 0.2 ms of CPU once exported: bench/README.md, telemetry.)
 REQUEST_SPAN: ContextVar[Any] = ContextVar("completer_request_span", default=None)
 
 
