@@ -122,6 +122,44 @@ async def through_batch(
     return run
 
 
+async def measure_run(
+    bench: Bench,
+    phase: str,
+    step: str,
+    name: str,
+    program: str,
+    how: str,
+    prefix: str,
+    size: int,
+    extra: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> ServeRun:
+    """One run of the serve and telemetry phases: N Activities of its own (serve gets one
+    more: its first request, connecting, is not measured) completed through PROGRAM's serve
+    or --batch (how), then every Workflow waited for until closed. A run that fails is
+    named so in its error and in bench.errors, and what it left pending is completed.
+    Prints its rate as `PHASE N=SIZE STEP NAME: RATE`."""
+    count = size + 1 if how == "serve" else size
+    pending, _ = await prepare(bench.client, bench.tokens, prefix, count)
+    try:
+        if how == "serve":
+            run = await through_serve(bench, program, pending, extra, env)
+        else:
+            run = await through_batch(bench, program, pending, extra, env)
+    except MeasureError as err:
+        run = ServeRun(size, name, 0, error=str(err))
+        bench.errors.append(f"{phase} N={size}, {name}: {err}")
+        await complete_leftovers(bench.client, pending)
+    run.program = name
+    closed = await wait_closed(bench.client, prefix, count)
+    if run.error is None and closed.completed != count:
+        run.error = f"{closed.completed} of {count} Workflows completed"
+        bench.errors.append(f"{phase} N={size}, {name}: {run.error}")
+    rate = f"{run.per_second:.0f}/s" if run.per_second and not run.error else run.error
+    print(f"  {phase} N={size} {step} {name}: {rate}", flush=True)
+    return run
+
+
 async def measure_serve(bench: Bench, sizes: Sequence[int], phase: ServePhase) -> None:
     """For each size: A B B A over (language x serve/--batch), each run N Activities of its
     own. Appends to phase.runs as it goes."""
@@ -130,26 +168,9 @@ async def measure_serve(bench: Bench, sizes: Sequence[int], phase: ServePhase) -
         for i, (program, how) in enumerate([*forward, *forward[::-1]], 1):
             bench.measurements += 1
             prefix = bench.prefix(f"serve{size}-m{bench.measurements:03d}-{how}")
-            # serve gets one more: its first request (connecting) is not measured.
-            count = size + 1 if how == "serve" else size
-            pending, _ = await prepare(bench.client, bench.tokens, prefix, count)
-            try:
-                if how == "serve":
-                    run = await through_serve(bench, program, pending)
-                else:
-                    run = await through_batch(bench, program, pending)
-            except MeasureError as err:
-                run = ServeRun(size, f"{program} {'serve' if how == 'serve' else '--batch'}", i)
-                run.error = str(err)
-                bench.errors.append(f"serve N={size}, {run.program}: {err}")
-                await complete_leftovers(bench.client, pending)
+            name = f"{program} {'serve' if how == 'serve' else '--batch'}"
+            run = await measure_run(bench, "serve", f"[{i}/8]", name, program, how, prefix, size)
             run.order = i
-            closed = await wait_closed(bench.client, prefix, count)
-            if run.error is None and closed.completed != count:
-                run.error = f"{closed.completed} of {count} Workflows completed"
-                bench.errors.append(f"serve N={size}, {run.program}: {run.error}")
-            rate = f"{run.per_second:.0f}/s" if run.per_second and not run.error else run.error
-            print(f"  serve N={size} [{i}/8] {run.program}: {rate}", flush=True)
             phase.runs.append(run)
 
 

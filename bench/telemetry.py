@@ -12,11 +12,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from bench.base import Bench, MeasureError, complete_leftovers
+from bench.base import Bench
 from bench.figures import num, percentile, rate_cells, table
-from bench.prepare import prepare, wait_closed
 from bench.serve_process import LANGUAGES
-from bench.serving import CLIENTS, ServeRun, through_batch, through_serve
+from bench.serving import CLIENTS, ServeRun, measure_run
 
 ON_OF_OFF = 0.90
 
@@ -70,26 +69,11 @@ async def _one(
     bench.measurements += 1
     label = "on" if on else "off"
     prefix = bench.prefix(f"telemetry{size}-m{bench.measurements:03d}-{how}-{label}")
-    count = size + 1 if how == "serve" else size
-    pending, _ = await prepare(bench.client, bench.tokens, prefix, count)
     extra, env = settings(on, endpoint, bench, how)
     name = f"{program} {'serve' if how == 'serve' else '--batch'} telemetry {label}"
-    try:
-        if how == "serve":
-            run = await through_serve(bench, program, pending, extra, env)
-        else:
-            run = await through_batch(bench, program, pending, extra, env)
-    except MeasureError as err:
-        run = ServeRun(size, name, order, error=str(err))
-        bench.errors.append(f"telemetry N={size}, {name}: {err}")
-        await complete_leftovers(bench.client, pending)
-    run.program, run.order = name, order
-    closed = await wait_closed(bench.client, prefix, count)
-    if run.error is None and closed.completed != count:
-        run.error = f"{closed.completed} of {count} Workflows completed"
-        bench.errors.append(f"telemetry N={size}, {name}: {run.error}")
-    rate = f"{run.per_second:.0f}/s" if run.per_second and not run.error else run.error
-    print(f"  telemetry N={size} [{order}/4] {name}: {rate}", flush=True)
+    step = f"[{order}/4]"
+    run = await measure_run(bench, "telemetry", step, name, program, how, prefix, size, extra, env)
+    run.order = order
     return run
 
 
